@@ -1,0 +1,56 @@
+"""Settings of the example shop: Saleor 2.10.1's own settings plus the plugin.
+
+A host shop that wants the plugin does the same three things: start from
+``saleor.settings``, add the app and the plugin path, and route ``/graphql/`` to the
+extended schema (see ``example_shop.urls``).
+"""
+import os
+
+from saleor.settings import *  # noqa: F401,F403
+from saleor.settings import INSTALLED_APPS, PLUGINS
+
+from . import compat
+
+compat.apply()
+
+DATABASES = {
+    "default": dj_database_url.config(  # noqa: F405
+        default="postgres://postgres@127.0.0.1:5432/saleor_customer_value",
+        conn_max_age=600,
+    )
+}
+
+INSTALLED_APPS = INSTALLED_APPS + ["saleor_customer_value"]
+PLUGINS = PLUGINS + ["saleor_customer_value.plugin.CustomerValuePlugin"]
+ROOT_URLCONF = "example_shop.urls"
+
+# Saleor puts media next to its installed package; keep the shop's files in the repo's
+# ignored data folder instead.
+_DATA_DIR = os.environ.get(
+    "CV_DATA_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), ".data")
+)
+MEDIA_ROOT = os.path.join(_DATA_DIR, "media")
+STATIC_ROOT = os.path.join(_DATA_DIR, "static")
+
+# Saleor's wheel ships without its templates folder; the example shop brings the two
+# pages a browser reaches (API explorer, home).
+TEMPLATES[0]["DIRS"] = [  # noqa: F405
+    os.path.join(os.path.dirname(__file__), "templates")
+] + TEMPLATES[0]["DIRS"]  # noqa: F405
+
+# Saleor's default is a US shop; the plugin's demo is a European one (wallets in EUR).
+DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "USD")
+TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+
+# Periodic jobs of the plugin (hold expiry, ...); a worker started with ``-B`` runs them.
+from saleor_customer_value.schedule import CELERY_BEAT_SCHEDULE  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = dict(CELERY_BEAT_SCHEDULE)
+
+# The plugin's own audit logger: never logs secrets or full card codes.
+LOGGING["loggers"]["saleor_customer_value"] = {  # noqa: F405
+    "handlers": ["console"],
+    "level": "INFO",
+    "propagate": False,
+}
+

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CustomerValueConfig(AppConfig):
+    name = "saleor_customer_value"
+    label = "customer_value"
+    verbose_name = "Customer value"
+
+    def ready(self):
+        from .permissions import register_permissions
+
+        register_permissions()

@@ -1,0 +1,22 @@
+from enum import Enum
+
+
+class CustomerValueErrorCode(Enum):
+    """Every error code the plugin's mutations return (``CustomerValueErrorCode``)."""
+
+    GRAPHQL_ERROR = "graphql_error"
+    INVALID = "invalid"
+    REQUIRED = "required"
+    NOT_FOUND = "not_found"
+    PERMISSION_DENIED = "permission_denied"
+    INVALID_AMOUNT = "invalid_amount"
+    CURRENCY_MISMATCH = "currency_mismatch"
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    NEGATIVE_BALANCE = "negative_balance"
+    UNBALANCED = "unbalanced"
+    HOLD_NOT_PENDING = "hold_not_pending"
+    HOLD_EXPIRED = "hold_expired"
+    ALREADY_REVERSED = "already_reversed"
+    NOT_REVERSIBLE = "not_reversible"
+    IDEMPOTENCY_CONFLICT = "idempotency_conflict"
+    LEDGER_ERROR = "ledger_error"

@@ -1,0 +1,84 @@
+"""The base every plugin mutation stands on.
+
+Unlike Saleor 2.10's ``BaseMutation``, a refused permission is returned as a typed error
+(``PERMISSION_DENIED``) like every other failure, and the whole mutation runs in one DB
+transaction, so an error never leaves a partial write behind.
+"""
+import graphene
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from saleor.graphql.core.mutations import BaseMutation
+from saleor.graphql.core.types.common import Error
+
+from ..error_codes import CustomerValueErrorCode as Code
+from ..ledger.actors import Actor
+from ..ledger.errors import LedgerError
+from ..ledger.idempotency import IdempotencyKey
+from .enums import CustomerValueErrorCode
+
+
+class CustomerValueError(Error):
+    code = CustomerValueErrorCode(description="The error code.", required=True)
+
+
+def error(field, message, code: Code):
+    return ValidationError({field: ValidationError(message, code=code.value)})
+
+
+def permission_denied(message="You do not have permission to perform this action."):
+    return ValidationError(
+        {None: ValidationError(message, code=Code.PERMISSION_DENIED.value)}
+    )
+
+
+def request_actor(info) -> Actor:
+    return Actor.from_request(
+        user=info.context.user, app=getattr(info.context, "app", None)
+    )
+
+
+def idempotency_key(info, key):
+    if key is None:
+        return None
+    return IdempotencyKey(scope=request_actor(info).idempotency_scope, key=key)
+
+
+def has_permissions(context, permissions) -> bool:
+    return BaseMutation.check_permissions.__func__(BaseMutation, context, permissions)
+
+
+class CustomerValueMutation(BaseMutation):
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def __init_subclass_with_meta__(cls, **options):
+        options.setdefault("error_type_class", CustomerValueError)
+        options.setdefault("error_type_field", "customer_value_errors")
+        super().__init_subclass_with_meta__(**options)
+
+    @classmethod
+    def mutate(cls, root, info, **data):
+        if not cls.check_permissions(info.context):
+            return cls.handle_errors(permission_denied())
+        try:
+            with transaction.atomic():
+                response = cls.perform_mutation(root, info, **data)
+        except ValidationError as exc:
+            return cls.handle_errors(exc)
+        except LedgerError as exc:
+            return cls.handle_errors(
+                ValidationError({exc.field: ValidationError(exc.message, code=exc.code.lower())})
+            )
+        if response.errors is None:
+            response.errors = []
+        return response
+
+
+IDEMPOTENCY_KEY_ARGUMENT = graphene.String(
+    description=(
+        "Client-chosen key (max 255 characters). Repeating a request with the same key "
+        "returns the first result without booking again; reusing a key for a different "
+        "request is an IDEMPOTENCY_CONFLICT error."
+    )
+)

@@ -1,0 +1,16 @@
+from .accounts import Account, AccountKind
+from .customers import Customer
+from .holds import Hold, HoldStatus
+from .idempotency import IdempotencyRecord
+from .journal import Entry, LedgerTransaction
+
+__all__ = [
+    "Account",
+    "AccountKind",
+    "Customer",
+    "Entry",
+    "Hold",
+    "HoldStatus",
+    "IdempotencyRecord",
+    "LedgerTransaction",
+]

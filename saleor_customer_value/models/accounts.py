@@ -1,0 +1,100 @@
+from django.db import models
+from django.db.models import Q
+
+from ..ledger.reasons import POINTS_UNIT, SystemAccountCode
+
+MONEY_FIELD = dict(max_digits=20, decimal_places=3)
+
+
+class AccountKind:
+    WALLET = "wallet"
+    POINTS = "points"
+    SYSTEM = "system"
+    CHOICES = [(WALLET, "Wallet"), (POINTS, "Points"), (SYSTEM, "System")]
+
+
+class Account(models.Model):
+    """One balance in one unit (a currency code, or ``PTS`` for points).
+
+    Customer accounts keep ``posted`` and ``held`` on the row, maintained only by
+    database triggers from entries and holds, so a balance is one indexed read and can
+    never drift from the entries. System accounts keep no running balance: they are the
+    other side of every posting, and a balance row there would be a lock every posting
+    waits for; their balance is the sum of their entries.
+    """
+
+    customer = models.ForeignKey(
+        "customer_value.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+    )
+    kind = models.CharField(max_length=16, choices=AccountKind.CHOICES)
+    system_code = models.CharField(
+        max_length=32, blank=True, default="", choices=SystemAccountCode.CHOICES
+    )
+    unit = models.CharField(max_length=8)
+    posted = models.DecimalField(default=0, **MONEY_FIELD)
+    held = models.DecimalField(default=0, **MONEY_FIELD)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "customer_value"
+        permissions = (
+            ("manage_wallets", "Book, correct and refund wallet money."),
+            ("manage_loyalty", "Book points and manage the loyalty program."),
+            ("manage_cards", "Generate, export, block and replace cards."),
+            ("use_pos", "Act as a point-of-sale terminal."),
+            ("view_ledger", "Read the ledger's audit trail and reports."),
+        )
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "kind", "unit"],
+                condition=Q(customer__isnull=False),
+                name="cv_account_one_per_customer_kind_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["system_code", "unit"],
+                condition=Q(kind=AccountKind.SYSTEM),
+                name="cv_account_one_per_system_code_unit",
+            ),
+            models.CheckConstraint(
+                check=(
+                    Q(kind=AccountKind.SYSTEM, customer__isnull=True)
+                    & ~Q(system_code="")
+                    & Q(posted=0, held=0)
+                )
+                | (
+                    Q(kind__in=[AccountKind.WALLET, AccountKind.POINTS])
+                    & Q(customer__isnull=False, system_code="")
+                ),
+                name="cv_account_kind_shape",
+            ),
+            models.CheckConstraint(
+                check=Q(kind=AccountKind.POINTS, unit=POINTS_UNIT)
+                | (Q(kind=AccountKind.WALLET) & ~Q(unit=POINTS_UNIT))
+                | Q(kind=AccountKind.SYSTEM),
+                name="cv_account_points_unit",
+            ),
+            models.CheckConstraint(check=Q(held__gte=0), name="cv_account_held_gte_0"),
+            # Money never goes below zero, held value included. Points may (clawback);
+            # the entry trigger decides when.
+            models.CheckConstraint(
+                check=~Q(kind=AccountKind.WALLET)
+                | (Q(posted__gte=0) & Q(posted__gte=models.F("held"))),
+                name="cv_wallet_available_gte_0",
+            ),
+        ]
+
+    def __str__(self):
+        owner = self.system_code or f"customer {self.customer_id}"
+        return f"{self.kind}:{owner}:{self.unit}"
+
+    @property
+    def available(self):
+        return self.posted - self.held
+
+    @property
+    def is_points(self):
+        return self.unit == POINTS_UNIT

@@ -1,0 +1,38 @@
+"""The plugin's permissions, registered with Saleor's own permission list.
+
+Saleor only lets staff groups and Apps be granted permissions listed in
+``saleor.core.permissions.PERMISSIONS_ENUMS``, and builds its GraphQL ``PermissionEnum``
+from that list when ``saleor.graphql.core.enums`` is first imported. Registering from the
+app's ``ready()`` runs before any URL configuration (and so any schema) is loaded.
+"""
+import sys
+
+from saleor.core.permissions import PERMISSIONS_ENUMS, BasePermissionEnum
+
+
+class CustomerValuePermissions(BasePermissionEnum):
+    MANAGE_WALLETS = "customer_value.manage_wallets"
+    MANAGE_LOYALTY = "customer_value.manage_loyalty"
+    MANAGE_CARDS = "customer_value.manage_cards"
+    USE_POS = "customer_value.use_pos"
+    VIEW_LEDGER = "customer_value.view_ledger"
+
+
+PERMISSION_DESCRIPTIONS = {
+    CustomerValuePermissions.MANAGE_WALLETS: "Book, correct and refund wallet money.",
+    CustomerValuePermissions.MANAGE_LOYALTY: "Book points and manage the loyalty program.",
+    CustomerValuePermissions.MANAGE_CARDS: "Generate, export, block and replace cards.",
+    CustomerValuePermissions.USE_POS: "Act as a point-of-sale terminal.",
+    CustomerValuePermissions.VIEW_LEDGER: "Read the ledger's audit trail and reports.",
+}
+
+
+def register_permissions():
+    if CustomerValuePermissions in PERMISSIONS_ENUMS:
+        return
+    if "saleor.graphql.core.enums" in sys.modules:
+        raise RuntimeError(
+            "saleor_customer_value must be in INSTALLED_APPS before Saleor's GraphQL "
+            "schema is imported, otherwise its permissions cannot be granted."
+        )
+    PERMISSIONS_ENUMS.append(CustomerValuePermissions)

@@ -1,0 +1,12 @@
+"""Periodic jobs of the plugin, for a Celery beat (``celery worker -B``).
+
+A host shop merges this into its ``CELERY_BEAT_SCHEDULE``.
+"""
+from datetime import timedelta
+
+CELERY_BEAT_SCHEDULE = {
+    "customer-value-expire-holds": {
+        "task": "saleor_customer_value.tasks.expire_holds_task",
+        "schedule": timedelta(minutes=1),
+    },
+}

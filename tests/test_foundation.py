@@ -1,0 +1,161 @@
+"""The plugin inside a real Saleor 2.10.1: listed, configurable, and harmless to
+Saleor's own checkout."""
+from decimal import Decimal
+
+from saleor.order.models import Order
+from saleor.plugins.manager import get_plugins_manager
+
+from saleor_customer_value.config import PLUGIN_ID
+from saleor_customer_value.plugin import CustomerValuePlugin
+
+from .checkout_flow import (
+    checkout_total,
+    complete,
+    create_checkout,
+    pay,
+    set_shipping,
+)
+from .conftest import grant
+
+PLUGINS_QUERY = """
+{
+  plugins(first: 20) {
+    edges { node { id name active configuration { name type value label } } }
+  }
+}
+"""
+
+PLUGIN_UPDATE = """
+mutation($id: ID!, $input: PluginUpdateInput!) {
+  pluginUpdate(id: $id, input: $input) {
+    plugin { active configuration { name value } }
+    pluginsErrors { field code message }
+  }
+}
+"""
+
+
+def test_plugin_is_loaded_and_active_in_saleors_plugin_manager(db):
+    # when
+    manager = get_plugins_manager()
+
+    # then
+    plugin = manager.get_plugin(PLUGIN_ID)
+    assert isinstance(plugin, CustomerValuePlugin)
+    assert plugin.active is True
+
+
+def test_plugins_query_lists_the_plugin_with_its_configuration(staff_api, staff_user):
+    # given
+    grant(staff_user, "manage_plugins")
+
+    # when
+    data = staff_api.execute(PLUGINS_QUERY)
+
+    # then
+    nodes = {edge["node"]["id"]: edge["node"] for edge in data["plugins"]["edges"]}
+    plugin = nodes[PLUGIN_ID]
+    assert plugin["name"] == "Customer value"
+    assert plugin["active"] is True
+    fields = {field["name"]: field for field in plugin["configuration"]}
+    assert fields["Checkout reservation minutes"]["value"] == "60"
+    assert fields["Checkout reservation minutes"]["type"] == "STRING"
+
+
+def test_plugin_update_stores_valid_configuration(staff_api, staff_user):
+    # given
+    grant(staff_user, "manage_plugins")
+    config = [{"name": "Checkout reservation minutes", "value": "15"}]
+
+    # when
+    data = staff_api.execute(
+        PLUGIN_UPDATE, {"id": PLUGIN_ID, "input": {"configuration": config}}
+    )["pluginUpdate"]
+
+    # then
+    assert data["pluginsErrors"] == []
+    from saleor_customer_value.config import get_config
+
+    assert get_config().hold_minutes == 15
+
+
+def test_plugin_update_rejects_invalid_configuration(staff_api, staff_user):
+    # given
+    grant(staff_user, "manage_plugins")
+    config = [{"name": "Checkout reservation minutes", "value": "soon"}]
+
+    # when
+    data = staff_api.execute(
+        PLUGIN_UPDATE, {"id": PLUGIN_ID, "input": {"configuration": config}}
+    )["pluginUpdate"]
+
+    # then
+    assert data["plugin"] is None
+    assert data["pluginsErrors"][0]["code"] == "INVALID"
+    from saleor_customer_value.config import get_config
+
+    assert get_config().hold_minutes == 60
+
+
+def test_plugin_permissions_are_grantable_through_saleors_permission_list(
+    staff_api, staff_user
+):
+    # given
+    grant(staff_user, "manage_apps", "use_pos", "manage_wallets")
+
+    # when
+    data = staff_api.execute(
+        """
+        mutation {
+          appCreate(input: {name: "POS", permissions: [USE_POS, MANAGE_WALLETS]}) {
+            app { permissions { code } }
+            appErrors { field code message }
+          }
+        }
+        """
+    )["appCreate"]
+
+    # then
+    assert data["appErrors"] == []
+    codes = {p["code"] for p in data["app"]["permissions"]}
+    assert codes == {"USE_POS", "MANAGE_WALLETS"}
+
+
+def test_shop_lists_plugin_permissions(staff_api):
+    # when
+    data = staff_api.execute("{ shop { permissions { code name } } }")
+
+    # then
+    codes = {p["code"] for p in data["shop"]["permissions"]}
+    assert {
+        "MANAGE_WALLETS",
+        "MANAGE_LOYALTY",
+        "MANAGE_CARDS",
+        "USE_POS",
+        "VIEW_LEDGER",
+    } <= codes
+
+
+def test_storefront_checkout_with_dummy_gateway_creates_a_paid_order(
+    customer_api, variant, shipping_method
+):
+    # given a checkout of 2 x 20.00 EUR with 5.00 shipping
+    checkout = create_checkout(customer_api, variant, quantity=2)
+    set_shipping(customer_api, checkout, shipping_method)
+    total = checkout_total(customer_api, checkout)["totalPrice"]["gross"]
+    assert total == {"amount": 45.0, "currency": "EUR"}
+
+    # when the customer pays the total with the dummy gateway and completes
+    payment = pay(customer_api, checkout, 45.0)
+    assert payment["paymentErrors"] == []
+    result = complete(customer_api, checkout)
+
+    # then Saleor created a fully paid order of that total
+    assert result["checkoutErrors"] == []
+    order = result["order"]
+    assert order["paymentStatus"] == "FULLY_CHARGED"
+    assert order["isPaid"] is True
+    assert order["total"]["gross"] == {"amount": 45.0, "currency": "EUR"}
+    db_order = Order.objects.get()
+    assert db_order.total_gross_amount == Decimal("45.00")
+    assert db_order.user.email == "erika@example.com"
