@@ -7,8 +7,11 @@ transaction, so an error never leaves a partial write behind.
 import graphene
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS
 from saleor.graphql.core.mutations import BaseMutation
 from saleor.graphql.core.types.common import Error
+from saleor.graphql.core.utils import snake_to_camel_case
+from saleor.graphql.core.utils.error_codes import get_error_code_from_error
 
 from ..error_codes import CustomerValueErrorCode as Code
 from ..ledger.actors import Actor
@@ -56,6 +59,27 @@ class CustomerValueMutation(BaseMutation):
         options.setdefault("error_type_class", CustomerValueError)
         options.setdefault("error_type_field", "customer_value_errors")
         super().__init_subclass_with_meta__(**options)
+
+    @classmethod
+    def handle_errors(cls, error: ValidationError, **extra):
+        # Saleor's converter turns every code it does not know into "invalid"; keep
+        # the plugin's own codes.
+        own_codes = {code.value for code in Code}
+        typed = []
+        for field, field_errors in error.error_dict.items():
+            field = (
+                None
+                if field in (NON_FIELD_ERRORS, None)
+                else snake_to_camel_case(field)
+            )
+            for err in field_errors:
+                code = err.code.value if isinstance(err.code, Code) else err.code
+                if code not in own_codes:
+                    code = get_error_code_from_error(err)
+                typed.append(
+                    CustomerValueError(field=field, message=err.messages[0], code=code)
+                )
+        return cls(errors=typed, **{cls._meta.error_type_field: typed}, **extra)
 
     @classmethod
     def mutate(cls, root, info, **data):

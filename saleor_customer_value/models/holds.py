@@ -26,6 +26,8 @@ class Hold(models.Model):
     voided, or expired.
     """
 
+    id = models.BigAutoField(primary_key=True)
+
     account = models.ForeignKey(
         "customer_value.Account", on_delete=models.PROTECT, related_name="holds"
     )

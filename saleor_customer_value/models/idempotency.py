@@ -9,6 +9,8 @@ class IdempotencyRecord(models.Model):
     request differs). Failed writes leave no record, so a retry runs again.
     """
 
+    id = models.BigAutoField(primary_key=True)
+
     scope = models.CharField(max_length=64)
     key = models.CharField(max_length=255)
     operation = models.CharField(max_length=64)

@@ -29,6 +29,8 @@ class LedgerTransaction(models.Model):
     at most once (unique).
     """
 
+    id = models.BigAutoField(primary_key=True)
+
     reason = models.CharField(max_length=32, choices=Reason.CHOICES)
     created_at = models.DateTimeField(db_index=True)
 
@@ -78,6 +80,8 @@ class LedgerTransaction(models.Model):
 
     class Meta:
         app_label = "customer_value"
+        # Newest first: what an audit view and Saleor's connection sorting expect.
+        ordering = ("-pk",)
         indexes = [models.Index(fields=["order"], name="cv_txn_order_idx")]
         constraints = [
             models.CheckConstraint(
@@ -99,6 +103,8 @@ class Entry(models.Model):
     account's balance, -1 lowers it). ``balance_after`` is written by the trigger that
     applies the entry to a customer account, so history shows running balances.
     """
+
+    id = models.BigAutoField(primary_key=True)
 
     transaction = models.ForeignKey(
         LedgerTransaction, on_delete=models.PROTECT, related_name="entries"
