@@ -95,8 +95,6 @@ setup_environment() {
   export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
   [ -f "$DATA/secret_key" ] || "$PY" -c 'import secrets; print(secrets.token_urlsafe(50))' > "$DATA/secret_key"
   export SECRET_KEY="${SECRET_KEY:-$(cat "$DATA/secret_key")}"
-  export DEFAULT_CURRENCY="${DEFAULT_CURRENCY:-EUR}"
-  export DEFAULT_COUNTRY="${DEFAULT_COUNTRY:-DE}"
 }
 
 setup_all() {

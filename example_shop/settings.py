@@ -21,7 +21,10 @@ DATABASES = {
 }
 
 INSTALLED_APPS = INSTALLED_APPS + ["saleor_customer_value"]
-PLUGINS = PLUGINS + ["saleor_customer_value.plugin.CustomerValuePlugin"]
+PLUGINS = PLUGINS + [
+    "saleor_customer_value.plugin.CustomerValuePlugin",
+    "saleor_customer_value.gateway_plugin.WalletGatewayPlugin",
+]
 ROOT_URLCONF = "example_shop.urls"
 
 # Saleor puts media next to its installed package; keep the shop's files in the repo's
@@ -38,8 +41,14 @@ TEMPLATES[0]["DIRS"] = [  # noqa: F405
     os.path.join(os.path.dirname(__file__), "templates")
 ] + TEMPLATES[0]["DIRS"]  # noqa: F405
 
-# Saleor's default is a US shop; the plugin's demo is a European one (wallets in EUR).
-DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "USD")
+# Saleor's default is a US shop; the example is a European one. Saleor 2.10 sells in one
+# currency; wallets may hold the others listed (a CHF till, a USD partner).
+DEFAULT_CURRENCY = os.environ.get("DEFAULT_CURRENCY", "EUR")
+DEFAULT_COUNTRY = os.environ.get("DEFAULT_COUNTRY", "DE")
+DEFAULT_DECIMAL_PLACES = get_currency_fraction(DEFAULT_CURRENCY)  # noqa: F405
+AVAILABLE_CURRENCIES = [DEFAULT_CURRENCY] + [
+    code for code in ("EUR", "CHF", "USD") if code != DEFAULT_CURRENCY
+]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 
 # Periodic jobs of the plugin (hold expiry, ...); a worker started with ``-B`` runs them.

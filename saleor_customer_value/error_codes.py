@@ -20,3 +20,12 @@ class CustomerValueErrorCode(Enum):
     NOT_REVERSIBLE = "not_reversible"
     IDEMPOTENCY_CONFLICT = "idempotency_conflict"
     LEDGER_ERROR = "ledger_error"
+    GIFT_CARD_USED = "gift_card_used"
+    GIFT_CARD_EXPIRED = "gift_card_expired"
+    # Loyalty points
+    LOYALTY_DISABLED = "loyalty_disabled"
+    POINTS_BELOW_MINIMUM = "points_below_minimum"
+    CART_BELOW_MINIMUM = "cart_below_minimum"
+    DISCOUNT_ABOVE_MAXIMUM = "discount_above_maximum"
+    UNKNOWN_ACTION = "unknown_action"
+    ACTION_ALREADY_RECORDED = "action_already_recorded"

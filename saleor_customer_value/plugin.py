@@ -1,13 +1,23 @@
 """The Saleor plugin: a thin adapter from Saleor's hooks to the plugin's services.
 
 Settings are edited through Saleor's own ``plugins``/``pluginUpdate`` API and dashboard;
-``config.get_config()`` reads them for the services.
+``config.get_config()`` reads them for the services. The wallet's payment gateway is a
+second plugin (``gateway_plugin.WalletGatewayPlugin``).
 """
+import logging
 from copy import deepcopy
 
+from django.db import transaction
 from saleor.plugins.base_plugin import BasePlugin
 
 from . import config
+from .loyalty import actions as loyalty_actions
+from .loyalty import checkout as points_checkout
+from .loyalty import orders as loyalty_orders
+from .wallet import checkout as wallet_checkout
+from .wallet import orders
+
+logger = logging.getLogger(__name__)
 
 
 class CustomerValuePlugin(BasePlugin):
@@ -29,3 +39,59 @@ class CustomerValuePlugin(BasePlugin):
     @classmethod
     def validate_plugin_configuration(cls, plugin_configuration):
         config.validate(plugin_configuration.configuration)
+
+    # --- checkout ------------------------------------------------------------------
+
+    def calculate_checkout_total(self, checkout, lines, discounts, previous_value):
+        if not self.active:
+            return previous_value
+        # A points discount lowers the taxable amount (net and gross in proportion);
+        # the wallet then pays part of what is left (a means of payment, see
+        # ARCHITECTURE.md).
+        discounted = previous_value - points_checkout.points_discount(
+            checkout, lines, previous_value, discounts
+        )
+        return wallet_checkout.lowered_total(checkout, discounted)
+
+    def preprocess_order_creation(self, checkout, discounts, previous_value):
+        if not self.active:
+            return previous_value
+        from saleor.plugins.manager import get_plugins_manager
+
+        manager = get_plugins_manager()
+        points_checkout.prepare_order(checkout, discounts, manager)
+        wallet_checkout.prepare_order(checkout, discounts, manager)
+        return previous_value
+
+    def customer_created(self, customer, previous_value):
+        if self.active:
+            loyalty_actions.customer_registered(customer)
+        return previous_value
+
+    # --- orders --------------------------------------------------------------------
+
+    def order_created(self, order, previous_value):
+        # Runs inside create_order's DB transaction: posting the reservations here
+        # commits or rolls back together with the order. Everything else waits for
+        # the commit, so it can never undo an order whose card was charged.
+        points_checkout.record_on_order(order)
+        wallet_checkout.record_on_order(order)
+        order_id = order.pk
+        transaction.on_commit(lambda: orders.order_created_committed(order_id))
+        return previous_value
+
+    def order_fully_paid(self, order, previous_value):
+        orders.order_paid(order)
+        return previous_value
+
+    def order_updated(self, order, previous_value):
+        orders.order_updated(order)
+        return previous_value
+
+    def order_fulfilled(self, order, previous_value):
+        loyalty_orders.order_fulfilled(order)
+        return previous_value
+
+    def order_cancelled(self, order, previous_value):
+        orders.order_cancelled(order)
+        return previous_value

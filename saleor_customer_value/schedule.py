@@ -9,4 +9,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_customer_value.tasks.expire_holds_task",
         "schedule": timedelta(minutes=1),
     },
+    "customer-value-release-pending-points": {
+        "task": "saleor_customer_value.loyalty.tasks.release_pending_points_task",
+        "schedule": timedelta(minutes=15),
+    },
+    "customer-value-expire-points": {
+        "task": "saleor_customer_value.loyalty.tasks.expire_points_task",
+        "schedule": timedelta(minutes=5),
+    },
 }

@@ -7,3 +7,6 @@ from .ledger import service
 @app.task
 def expire_holds_task():
     return service.expire_holds()
+
+# Celery's autodiscovery imports ``<app>.tasks`` only: register the loyalty tasks too.
+from .loyalty import tasks as loyalty_tasks  # noqa: E402,F401

@@ -159,9 +159,15 @@ def warehouse(db, address, shipping_method):
 
 
 def make_variant(warehouse, name="T-Shirt", price="20.00", sku=None, quantity=100):
-    product_type, _ = ProductType.objects.get_or_create(
+    product_type, created = ProductType.objects.get_or_create(
         slug="apparel", defaults={"name": "Apparel", "has_variants": True}
     )
+    if created:
+        # The standard VAT rate applies when a tax plugin is active (see german_vat).
+        product_type.store_value_in_metadata(
+            {"vatlayer.code": "standard", "vatlayer.description": "standard"}
+        )
+        product_type.save()
     category, _ = Category.objects.get_or_create(
         slug="clothes", defaults={"name": "Clothes"}
     )

@@ -159,3 +159,10 @@ def test_storefront_checkout_with_dummy_gateway_creates_a_paid_order(
     db_order = Order.objects.get()
     assert db_order.total_gross_amount == Decimal("45.00")
     assert db_order.user.email == "erika@example.com"
+
+
+def test_migrations_match_the_models(db):
+    from django.core.management import call_command
+
+    # --check exits non-zero when a model change has no migration yet
+    call_command("makemigrations", "customer_value", "--check", "--dry-run", verbosity=0)

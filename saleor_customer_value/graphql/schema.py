@@ -8,10 +8,17 @@ from ..models import Account, AccountKind, LedgerTransaction as LedgerTransactio
 from ..permissions import CustomerValuePermissions
 from .ledger_filters import LedgerTransactionFilterInput
 from .ledger_mutations import LedgerTransactionReverse
+from .loyalty_schema import LoyaltyMutations, LoyaltyQueries
 from .types import LedgerSystemBalance, LedgerTransaction
+from .wallet_products import (
+    CheckoutGiftVoucherRecipientSet,
+    CheckoutWalletTopUpAdd,
+    WalletRedeemGiftCard,
+)
+from .wallet_schema import WalletMutations, WalletQueries
 
 
-class CustomerValueQueries(graphene.ObjectType):
+class CustomerValueQueries(LoyaltyQueries, WalletQueries, graphene.ObjectType):
     ledger_transactions = FilterInputConnectionField(
         LedgerTransaction,
         filter=LedgerTransactionFilterInput(description="Filtering options."),
@@ -50,5 +57,8 @@ class CustomerValueQueries(graphene.ObjectType):
         ]
 
 
-class CustomerValueMutations(graphene.ObjectType):
+class CustomerValueMutations(LoyaltyMutations, WalletMutations, graphene.ObjectType):
     ledger_transaction_reverse = LedgerTransactionReverse.Field()
+    checkout_wallet_top_up_add = CheckoutWalletTopUpAdd.Field()
+    checkout_gift_voucher_recipient_set = CheckoutGiftVoucherRecipientSet.Field()
+    wallet_redeem_gift_card = WalletRedeemGiftCard.Field()

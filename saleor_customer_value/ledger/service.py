@@ -110,6 +110,9 @@ def _lock_accounts(accounts: Iterable[Account], now: datetime) -> Dict[int, Acco
         return {}
     locked = Account.objects.select_for_update().filter(pk__in=ids).order_by("pk")
     rows = {account.pk: account for account in locked}
+    if all(account.held == 0 for account in rows.values()):
+        # ``held`` is maintained by trigger: zero means no pending hold to expire.
+        return rows
     expired = Hold.objects.filter(
         account_id__in=ids, status=HoldStatus.PENDING, expires_at__lte=now
     ).update(status=HoldStatus.EXPIRED, resolved_at=now)
@@ -347,7 +350,8 @@ def place_hold(
         "counter": counter_account.pk,
         "amount": str(amount),
         "reason": reason,
-        "expires_at": expires_at.isoformat() if expires_at else None,
+        # expires_at is derived from the clock, not chosen by the caller: a retry
+        # computes a later one and must still replay.
         "refs": refs.as_fields(),
         "note": note,
     }

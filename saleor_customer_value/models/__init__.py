@@ -3,6 +3,15 @@ from .customers import Customer
 from .holds import Hold, HoldStatus
 from .idempotency import IdempotencyRecord
 from .journal import Entry, LedgerTransaction
+from .loyalty import (
+    CheckoutPointsReservation,
+    LoyaltyActionRecord,
+    LoyaltyEarnRule,
+    LoyaltyProgram,
+    PointsAccountState,
+    PointsLot,
+    PointsLotConsumption,
+)
 
 __all__ = [
     "Account",
@@ -13,4 +22,11 @@ __all__ = [
     "HoldStatus",
     "IdempotencyRecord",
     "LedgerTransaction",
+    "CheckoutPointsReservation",
+    "LoyaltyActionRecord",
+    "LoyaltyEarnRule",
+    "LoyaltyProgram",
+    "PointsAccountState",
+    "PointsLot",
+    "PointsLotConsumption",
 ]

@@ -64,6 +64,13 @@ class Hold(models.Model):
             ),
         ]
         constraints = [
+            # A checkout reserves at most one amount per kind of value (wallet money,
+            # points) at a time: re-applying replaces the hold.
+            models.UniqueConstraint(
+                fields=["checkout_token", "reason"],
+                condition=Q(status=HoldStatus.PENDING, checkout_token__isnull=False),
+                name="cv_hold_one_pending_per_checkout",
+            ),
             models.CheckConstraint(check=Q(amount__gt=0), name="cv_hold_amount_gt_0"),
             models.CheckConstraint(
                 check=Q(posted_amount__isnull=True)

@@ -145,6 +145,6 @@ def test_entries_always_sum_to_zero_after_concurrent_activity():
     from django.db.models import DecimalField, ExpressionWrapper, F, Sum
 
     signed = ExpressionWrapper(F("amount") * F("direction"), output_field=DecimalField())
-    totals = Entry.objects.values("unit").annotate(total=Sum(signed))
+    totals = Entry.objects.order_by().values("unit").annotate(total=Sum(signed))
     assert {row["unit"]: row["total"] for row in totals} == {"EUR": Decimal("0")}
     assert Account.objects.get(pk=wallet.pk).posted >= 0

@@ -41,14 +41,14 @@ def insert_entry(txn_id, account, amount, direction):
 
 
 @pytest.fixture
-def wallet(transactional_db):
+def wallet(db):
     wallet = accounts.wallet_account(new_customer(), "EUR")
     top_up(wallet, "10.00")
     return refresh(wallet)
 
 
 @pytest.fixture
-def funding(transactional_db):
+def funding(db):
     return accounts.system_account(SystemAccountCode.FUNDING, "EUR")
 
 
@@ -157,7 +157,7 @@ def test_an_entry_must_carry_its_accounts_unit(wallet):
 
 
 @pytest.mark.django_db
-def test_points_entries_must_be_whole(transactional_db):
+def test_points_entries_must_be_whole():
     points = accounts.points_account(new_customer())
     with pytest.raises(IntegrityError, match="cv_entry_points_whole"):
         with transaction.atomic():
@@ -165,7 +165,7 @@ def test_points_entries_must_be_whole(transactional_db):
 
 
 @pytest.mark.django_db
-def test_points_cannot_go_negative_without_a_clawback(transactional_db):
+def test_points_cannot_go_negative_without_a_clawback():
     points = accounts.points_account(new_customer())
     with pytest.raises(IntegrityError, match="below its available balance"):
         with transaction.atomic():

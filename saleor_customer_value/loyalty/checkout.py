@@ -1,0 +1,603 @@
+"""Paying part of a checkout with points: a discount, not a payment.
+
+A points discount lowers the price of the goods it applies to, so it lowers their
+taxable amount too (unlike wallet money, a means of payment): the discount is split into
+net and gross in the proportion of the eligible lines' net and gross.
+
+The flow mirrors the wallet's (``wallet.checkout``):
+1. ``apply`` reserves the points (a hold on the points account, expiring after the
+   plugin's "Checkout reservation minutes") and remembers what they were worth at the
+   rate of that moment (``CheckoutPointsReservation``); re-applying replaces the hold,
+   ``remove`` voids it.
+2. ``points_discount`` (from ``calculate_checkout_total``) returns the discount to
+   subtract from Saleor's total. The rules are re-checked on every calculation: if the
+   cart shrinks below the minimum or the maximum discount drops, the discount drops
+   with it (and fewer points are used); the reservation is never exceeded.
+3. ``prepare_order`` (``preprocess_order_creation``, before the card is charged) pins
+   the hold and writes the points and the discount into the checkout's private
+   metadata, which Saleor copies onto the order.
+4. ``record_on_order`` (``order_created``, inside the order's DB transaction) posts the
+   hold (POINTS_REDEEMED), consumes the lots in the same transaction, and shows the
+   discount on the order: ``discount_amount`` and ``discount_name``.
+
+Which lines points may discount: not stored value (top-ups, gift vouchers); not the
+program's excluded products/categories; only the included ones when an include list is
+set; not lines on sale or covered by the checkout's voucher when "exclude discounted"
+is on. A voucher's discount is taken off the lines it covers before points apply, so
+points and voucher together never discount a line below zero.
+"""
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import List, Optional
+
+from django.db import transaction
+from django.utils import timezone
+from prices import Money, TaxedMoney
+from saleor.discount import VoucherType
+from saleor.discount.models import Voucher
+from saleor.discount.utils import get_product_discounts
+
+from .. import config
+from ..ledger import accounts, service
+from ..ledger.actors import Actor
+from ..ledger.amounts import to_amount
+from ..ledger.errors import (
+    IdempotencyConflict,
+    InsufficientFunds,
+    InvalidAmount,
+    NegativeBalance,
+)
+from ..ledger.reasons import POINTS_UNIT, Reason, SystemAccountCode
+from ..models import (
+    CheckoutPointsReservation,
+    Hold,
+    HoldStatus,
+    IdempotencyRecord,
+    LoyaltyProgram,
+)
+from ..models.loyalty import MaxDiscountType
+from . import lots
+from . import program as programs
+from .errors import CartBelowMinimum, DiscountAboveMaximum, PointsBelowMinimum
+
+PRIVATE_POINTS = "customer_value.points_applied"
+PRIVATE_DISCOUNT = "customer_value.points_discount_gross"
+PRIVATE_NET = "customer_value.points_discount_net"
+PRIVATE_HOLD = "customer_value.points_hold"
+PUBLIC_REDEEMED = "customer_value.points_redeemed"
+PUBLIC_DISCOUNT = "customer_value.points_discount"
+DISCOUNT_NAME = "Loyalty points ({points} points)"
+PROCESSING_GRACE = timedelta(hours=1)
+
+
+# --- what the checkout offers --------------------------------------------------------
+
+
+@dataclass
+class LineValue:
+    line: object
+    gross: Decimal
+    net: Decimal
+    voucher_share: Decimal
+    eligible: bool
+    why: str
+    net_ratio: Decimal = Decimal(1)  # net per 1 of gross
+
+    @property
+    def value_gross(self) -> Decimal:
+        return max(self.gross - self.voucher_share, Decimal(0))
+
+    @property
+    def value_net(self) -> Decimal:
+        return self.value_gross * self.net_ratio
+
+
+def _net_ratio(line, gross: Decimal, net: Decimal, manager, country) -> Decimal:
+    """Net per unit of gross for ``line``: from its tax rate when the tax plugin's rate
+    explains the line's (rounded) amounts, else from the amounts themselves.
+
+    Line amounts are rounded per unit (2 x 16.81 net for 2 x 20.00 gross), so their
+    ratio is off by a rounding; a 10.00 discount on 19% goods must take 8.40 off the
+    net (10.00 / 1.19), not 8.41.
+    """
+    if not gross:
+        return Decimal(1)
+    by_amounts = net / gross
+    if net == gross:
+        return Decimal(1)
+    try:
+        rate = Decimal(manager.get_tax_rate_percentage_value(line.variant.product, country))
+    except Exception:  # noqa: BLE001 - a tax plugin without rates: use the amounts
+        return by_amounts
+    if rate <= 0:
+        return by_amounts
+    exact = 1 / (1 + rate / 100)
+    tolerance = Decimal("0.01") * max(line.quantity, 1)
+    if abs(gross * exact - net) <= tolerance:
+        return exact
+    return by_amounts
+
+
+@dataclass
+class Basket:
+    currency: str
+    lines: List[LineValue] = field(default_factory=list)
+    voucher_discount: Decimal = Decimal(0)
+    shipping_voucher: bool = False
+
+    @property
+    def cart_value(self) -> Decimal:
+        """The goods after their discounts, gross, without shipping (what the
+        minimum cart value is compared with)."""
+        goods = sum((v.gross for v in self.lines), Decimal(0))
+        return max(goods - (0 if self.shipping_voucher else self.voucher_discount), Decimal(0))
+
+    @property
+    def eligible_gross(self) -> Decimal:
+        return sum((v.value_gross for v in self.lines if v.eligible), Decimal(0))
+
+    @property
+    def eligible_net(self) -> Decimal:
+        return sum((v.value_net for v in self.lines if v.eligible), Decimal(0))
+
+
+def _categories(product) -> set:
+    if product.category_id is None:
+        return set()
+    return set(
+        product.category.get_ancestors(include_self=True).values_list("pk", flat=True)
+    )
+
+
+def _voucher(checkout) -> Optional[Voucher]:
+    if not checkout.voucher_code:
+        return None
+    return Voucher.objects.filter(code=checkout.voucher_code).first()
+
+
+def _voucher_covers(voucher, product) -> bool:
+    if voucher.type == VoucherType.ENTIRE_ORDER:
+        return True
+    if voucher.type != VoucherType.SPECIFIC_PRODUCT:
+        return False
+    products = set(voucher.products.values_list("pk", flat=True))
+    categories = set(voucher.categories.values_list("pk", flat=True))
+    collections = set(voucher.collections.values_list("pk", flat=True))
+    if not (products or categories or collections):
+        return True  # Saleor: a specific-product voucher listing nothing covers all
+    return (
+        product.pk in products
+        or product.category_id in categories
+        or bool(collections & set(product.collections.values_list("pk", flat=True)))
+    )
+
+
+def basket(checkout, lines, discounts, manager, program: LoyaltyProgram) -> Basket:
+    from ..wallet.paid_values import line_kind
+
+    currency = checkout.currency
+    voucher = _voucher(checkout)
+    voucher_discount = Decimal(checkout.discount_amount or 0) if voucher else Decimal(0)
+    include_products = set(program.redeem_include_products.values_list("pk", flat=True))
+    include_categories = set(program.redeem_include_categories.values_list("pk", flat=True))
+    exclude_products = set(program.redeem_exclude_products.values_list("pk", flat=True))
+    exclude_categories = set(program.redeem_exclude_categories.values_list("pk", flat=True))
+
+    from django_countries.fields import Country
+
+    country = Country(checkout.get_country())
+    values, covered = [], []
+    for line in lines:
+        product = line.variant.product
+        total = manager.calculate_checkout_line_total(line, discounts or [])
+        on_sale = bool(
+            discounts
+            and list(
+                get_product_discounts(
+                    product=product, collections=product.collections.all(), discounts=discounts
+                )
+            )
+        )
+        is_covered = voucher is not None and _voucher_covers(voucher, product)
+        if is_covered:
+            covered.append(line)
+        categories = _categories(product) if (
+            include_categories or exclude_categories
+        ) else set()
+        if line_kind(line):
+            why = "stored_value"
+        elif product.pk in exclude_products or categories & exclude_categories:
+            why = "excluded"
+        elif (include_products or include_categories) and not (
+            product.pk in include_products or categories & include_categories
+        ):
+            why = "not_included"
+        elif program.redeem_exclude_discounted and (on_sale or (is_covered and voucher_discount > 0)):
+            why = "discounted"
+        else:
+            why = ""
+        values.append(
+            LineValue(
+                line,
+                total.gross.amount,
+                total.net.amount,
+                Decimal(0),
+                not why,
+                why or "eligible",
+                _net_ratio(line, total.gross.amount, total.net.amount, manager, country),
+            )
+        )
+    shipping_voucher = voucher is not None and voucher.type == VoucherType.SHIPPING
+    if voucher_discount > 0 and not shipping_voucher:
+        covered_gross = sum((v.gross for v in values if v.line in covered), Decimal(0))
+        for value in values:
+            if value.line in covered and covered_gross > 0:
+                value.voucher_share = min(voucher_discount, covered_gross) * value.gross / covered_gross
+    return Basket(currency, values, voucher_discount, shipping_voucher)
+
+
+def max_discount(program: LoyaltyProgram, basket: Basket) -> Decimal:
+    """The most points may take off this checkout: the eligible lines' value, capped by
+    the program's maximum (an amount, or a percent of the eligible value)."""
+    eligible = basket.eligible_gross.quantize(programs.cents(basket.currency), rounding=ROUND_DOWN)
+    if program.redeem_max_type == MaxDiscountType.AMOUNT:
+        return min(eligible, Decimal(program.redeem_max_value))
+    if program.redeem_max_type == MaxDiscountType.PERCENT:
+        cap = basket.eligible_gross * Decimal(program.redeem_max_value) / 100
+        return min(eligible, cap.quantize(programs.cents(basket.currency), rounding=ROUND_DOWN))
+    return eligible
+
+
+def total_before_points(checkout, lines, discounts, manager) -> TaxedMoney:
+    subtotal = manager.calculate_checkout_subtotal(checkout, lines, discounts)
+    shipping = manager.calculate_checkout_shipping(checkout, lines, discounts)
+    total = subtotal + shipping - checkout.discount
+    zero = Money(0, checkout.currency)
+    return max(total, TaxedMoney(zero, zero))
+
+
+# --- the reservation -----------------------------------------------------------------
+
+
+def pending_reservation(checkout) -> Optional[CheckoutPointsReservation]:
+    return (
+        CheckoutPointsReservation.objects.filter(
+            checkout_token=checkout.token,
+            hold__status=HoldStatus.PENDING,
+            hold__reason=Reason.POINTS_REDEEMED,
+            hold__expires_at__gt=timezone.now(),
+        )
+        .select_related("hold", "hold__account")
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _rate_of(reservation) -> programs.Rate:
+    return programs.Rate(
+        reservation.rate_points, Decimal(reservation.rate_amount), reservation.currency
+    )
+
+
+@dataclass
+class Applied:
+    points: int
+    discount: TaxedMoney
+    reservation: Optional[CheckoutPointsReservation]
+
+
+def _zero(currency) -> TaxedMoney:
+    return TaxedMoney(Money(0, currency), Money(0, currency))
+
+
+def _split(gross: Decimal, basket: Basket) -> TaxedMoney:
+    """``gross`` as TaxedMoney with net in the eligible lines' net/gross proportion."""
+    currency = basket.currency
+    if basket.eligible_gross > 0:
+        net = (gross * basket.eligible_net / basket.eligible_gross).quantize(
+            programs.cents(currency), rounding=ROUND_HALF_UP
+        )
+    else:
+        net = gross
+    return TaxedMoney(Money(net, currency), Money(gross, currency))
+
+
+def applied(checkout, lines, discounts, manager, total: TaxedMoney) -> Applied:
+    """What the checkout's reservation takes off ``total`` under the rules now."""
+    program = programs.get_program()
+    reservation = pending_reservation(checkout)
+    none = Applied(0, _zero(total.currency), reservation)
+    if not program.enabled or reservation is None or reservation.currency != total.currency:
+        return none
+    shop = basket(checkout, lines, discounts, manager, program)
+    if shop.cart_value < program.redeem_min_cart:
+        return none
+    rate = _rate_of(reservation)
+    cap = min(max_discount(program, shop), total.gross.amount)
+    points = int(reservation.points)
+    if rate.value(points) > cap:
+        points = min(points, rate.points_within(cap))
+    if points <= 0:
+        return none
+    return Applied(points, _split(rate.value(points), shop), reservation)
+
+
+def points_discount(checkout, lines, previous_total: TaxedMoney, discounts=None) -> TaxedMoney:
+    """The discount to subtract from the checkout total (``calculate_checkout_total``);
+    zero when no points are applied. Subtract it *before* the wallet lowers the total:
+    the wallet pays what is left after discounts."""
+    from saleor.plugins.manager import get_plugins_manager
+
+    if not CheckoutPointsReservation.objects.filter(checkout_token=checkout.token).exists():
+        return _zero(previous_total.currency)
+    if discounts is None:
+        from saleor.discount.utils import fetch_active_discounts
+
+        discounts = fetch_active_discounts()
+    lines = list(lines) if lines is not None else list(checkout)
+    result = applied(checkout, lines, discounts, get_plugins_manager(), previous_total)
+    return result.discount
+
+
+# --- shopper actions -----------------------------------------------------------------
+
+
+@dataclass
+class Quote:
+    enabled: bool
+    currency: str
+    available: int  # points the customer could use here (this checkout's included)
+    applied_points: int
+    discount: TaxedMoney
+    max_points: int
+    max_discount: Decimal
+    eligible_value: Decimal
+    cart_value: Decimal
+    total_before_points: Decimal
+    rate: Optional[programs.Rate]
+    min_balance: int
+    min_cart: Decimal
+    blocked_by: Optional[str] = None
+    message: str = ""
+    reserved_until: Optional[object] = None
+
+
+def _customer_account(checkout):
+    return accounts.points_account(accounts.customer_for_user(checkout.user))
+
+
+def quote(checkout, lines, discounts, manager) -> Quote:
+    """Read-only: what points can do for this checkout, and why not if they cannot."""
+    program = programs.get_program()
+    currency = checkout.currency
+    rate = programs.redeem_rate(program)
+    total = total_before_points(checkout, lines, discounts, manager)
+    shop = basket(checkout, lines, discounts, manager, program)
+    account = accounts.points_account(accounts.customer_for_user(checkout.user))
+    lots.catch_up(account)
+    account.refresh_from_db()
+    current = applied(checkout, lines, discounts, manager, total)
+    own_hold = int(current.reservation.hold.amount) if current.reservation else 0
+    available = max(int(account.available) + own_hold - lots.overdue_points(account), 0)
+    cap = min(max_discount(program, shop), total.gross.amount)
+    max_points = min(available - available % rate.step, rate.points_within(cap))
+    result = Quote(
+        enabled=program.enabled,
+        currency=currency,
+        available=available,
+        applied_points=current.points,
+        discount=current.discount,
+        max_points=max(max_points, 0),
+        max_discount=cap,
+        eligible_value=shop.eligible_gross.quantize(programs.cents(currency)),
+        cart_value=shop.cart_value.quantize(programs.cents(currency)),
+        total_before_points=total.gross.amount,
+        rate=rate,
+        min_balance=program.redeem_min_balance,
+        min_cart=Decimal(program.redeem_min_cart),
+        reserved_until=current.reservation.hold.expires_at if current.reservation else None,
+    )
+    block = None
+    if not program.enabled:
+        block = ("LOYALTY_DISABLED", "The shop's loyalty program is switched off.")
+    elif account.posted < 0:
+        block = ("NEGATIVE_BALANCE", "The points balance is below zero after a clawback.")
+    elif available < program.redeem_min_balance:
+        block = (
+            "POINTS_BELOW_MINIMUM",
+            f"Points can be redeemed from a balance of {program.redeem_min_balance} points.",
+        )
+    elif shop.cart_value < program.redeem_min_cart:
+        block = (
+            "CART_BELOW_MINIMUM",
+            f"Points can be redeemed from a cart value of {programs.plain(program.redeem_min_cart)} {currency}.",
+        )
+    elif max_points <= 0:
+        block = (
+            ("DISCOUNT_ABOVE_MAXIMUM", "Nothing in this checkout can be paid with points.")
+            if rate.points_within(cap) <= 0
+            else ("INSUFFICIENT_FUNDS", "There are not enough points to redeem.")
+        )
+    if block:
+        result.blocked_by, result.message = block
+        result.max_points = 0
+    return result
+
+
+def replayed_hold(idem) -> Optional[Hold]:
+    """The hold a previous request with this key placed; a conflict if the key was
+    used for something else."""
+    if idem is None:
+        return None
+    record = IdempotencyRecord.objects.filter(scope=idem.scope, key=idem.key).first()
+    if record is None:
+        return None
+    if record.operation != "hold" or record.hold_id is None:
+        raise IdempotencyConflict(
+            "This idempotency key was already used for a different request; "
+            "send a new key for a new request."
+        )
+    hold = Hold.objects.get(pk=record.hold_id)
+    hold.replayed = True
+    return hold
+
+
+def apply(checkout, lines, discounts, manager, points=None, use_max=False, idem=None):
+    """Reserve ``points`` (or as many as the rules allow with ``use_max``)."""
+    program = programs.require_enabled()
+    if use_max and points is not None:
+        raise InvalidAmount("Send either points or max, not both.", field="points")
+    if not use_max:
+        if points is None:
+            raise InvalidAmount("Say how many points to use, or max.", field="points")
+        points = int(to_amount(points, POINTS_UNIT, field="points"))
+    account = _customer_account(checkout)
+    with transaction.atomic():
+        replay = replayed_hold(idem)
+        if replay is not None:
+            return replay
+        existing = pending_reservation(checkout)
+        if existing is not None:
+            service.void_hold(existing.hold)
+        fresh = lots.prepare(account)
+        rate = programs.redeem_rate(program)
+        points = _check(program, fresh, rate, checkout, lines, discounts, manager, points)
+        hold = service.place_hold(
+            fresh,
+            accounts.system_account(SystemAccountCode.POINTS_REDEEMED, POINTS_UNIT),
+            points,
+            Reason.POINTS_REDEEMED,
+            expires_at=timezone.now() + timedelta(minutes=config.get_config().hold_minutes),
+            refs=service.References(checkout_token=checkout.token),
+            idem=idem,
+        )
+        CheckoutPointsReservation.objects.create(
+            hold=hold,
+            checkout_token=checkout.token,
+            points=int(hold.amount),
+            discount=rate.value(int(hold.amount)),
+            currency=checkout.currency,
+            rate_points=rate.points,
+            rate_amount=rate.amount,
+        )
+    return hold
+
+
+def _check(program, account, rate, checkout, lines, discounts, manager, points) -> int:
+    """The rules, in the order a shopper can act on them; returns the points to hold."""
+    if account.posted < 0:
+        raise NegativeBalance(
+            f"Your points balance is {int(account.posted)} after a clawback; points can be "
+            "redeemed again once it is positive.",
+            field="points",
+        )
+    available = int(account.available)
+    if available < program.redeem_min_balance:
+        raise PointsBelowMinimum(
+            f"Points can be redeemed from a balance of {program.redeem_min_balance} "
+            f"points; you have {available}."
+        )
+    shop = basket(checkout, lines, discounts, manager, program)
+    if shop.cart_value < program.redeem_min_cart:
+        raise CartBelowMinimum(
+            f"Points can be redeemed from a cart value of "
+            f"{programs.plain(program.redeem_min_cart)} {checkout.currency}; this cart is "
+            f"worth {programs.plain(shop.cart_value)}."
+        )
+    total = total_before_points(checkout, lines, discounts, manager)
+    cap = min(max_discount(program, shop), total.gross.amount)
+    most = rate.points_within(cap)
+    if points is None:
+        points = min(available - available % rate.step, most)
+        if most <= 0:
+            raise DiscountAboveMaximum("Nothing in this checkout can be paid with points.")
+        if points <= 0:
+            raise InsufficientFunds("There are not enough points to redeem.", field="points")
+        return points
+    value = rate.check(points)
+    if points > available:
+        raise InsufficientFunds(
+            f"Only {available} points are available; {points} were requested.", field="points"
+        )
+    if value > cap:
+        raise DiscountAboveMaximum(
+            f"{points} points are worth {value} {checkout.currency}; at most "
+            f"{cap} {checkout.currency} ({most} points) can be taken off this checkout."
+        )
+    return points
+
+
+def remove(checkout) -> bool:
+    reservation = pending_reservation(checkout)
+    if reservation is None:
+        return False
+    service.void_hold(reservation.hold)
+    return True
+
+
+# --- placing the order ---------------------------------------------------------------
+
+
+def prepare_order(checkout, discounts, manager):
+    """Before the external payment: pin the reservation and tell the order about it."""
+    reservation = pending_reservation(checkout)
+    if reservation is None:
+        return None
+    lines = list(checkout)
+    total = total_before_points(checkout, lines, discounts, manager)
+    result = applied(checkout, lines, discounts, manager, total)
+    if result.points <= 0:
+        return None
+    Hold.objects.filter(pk=reservation.hold_id, status=HoldStatus.PENDING).update(
+        expires_at=timezone.now() + PROCESSING_GRACE
+    )
+    checkout.store_value_in_private_metadata(
+        {
+            PRIVATE_POINTS: str(result.points),
+            PRIVATE_DISCOUNT: str(result.discount.gross.amount),
+            PRIVATE_NET: str(result.discount.net.amount),
+            PRIVATE_HOLD: str(reservation.hold_id),
+        }
+    )
+    checkout.save(update_fields=["private_metadata"])
+    return result
+
+
+def record_on_order(order):
+    """Inside the order's DB transaction: post the points and show the discount."""
+    hold_id = order.get_value_from_private_metadata(PRIVATE_HOLD)
+    if not hold_id or order.get_value_from_metadata(PUBLIC_REDEEMED):
+        return None
+    points = int(order.get_value_from_private_metadata(PRIVATE_POINTS))
+    gross = Decimal(order.get_value_from_private_metadata(PRIVATE_DISCOUNT))
+    net = Decimal(order.get_value_from_private_metadata(PRIVATE_NET) or gross)
+    hold = Hold.objects.select_related("account").get(pk=int(hold_id))
+    reservation = CheckoutPointsReservation.objects.filter(hold=hold).first()
+    program = programs.get_program()
+    metadata = programs.redeem_rules(program)
+    if reservation is not None:
+        metadata["rate"] = _rate_of(reservation).as_metadata()
+    metadata.update({"discount": str(gross), "discount_net": str(net), "reserved": str(int(hold.amount))})
+    with transaction.atomic():
+        txn = service.post_hold(
+            hold,
+            service.Posting(
+                reason=Reason.POINTS_REDEEMED,
+                actor=Actor.customer(order.user) if order.user_id else Actor.system("checkout"),
+                customer_note=f"{points} points redeemed on order #{order.pk}",
+                refs=service.References(order_id=order.pk, checkout_token=order.checkout_token),
+                metadata=metadata,
+            ),
+            amount=points,
+            idem=lots.key(f"order:{order.pk}:redeem"),
+        )
+        lots.sync(hold.account)
+    name = DISCOUNT_NAME.format(points=points)
+    order.discount_amount = Decimal(order.discount_amount or 0) + gross
+    order.discount_name = f"{order.discount_name} + {name}" if order.discount_name else name
+    order.store_value_in_metadata({PUBLIC_REDEEMED: str(points), PUBLIC_DISCOUNT: str(gross)})
+    order.save(update_fields=["discount_amount", "discount_name", "metadata"])
+    return txn
+
+

@@ -1,0 +1,69 @@
+"""Converting points into wallet money at the program's rate.
+
+One ledger transaction with legs in both units (points -> CONVERSION in PTS,
+CONVERSION -> wallet in money): each unit balances on its own, and the two halves
+cannot be separated: a customer never loses points without getting the money, or the
+other way round. Only whole cents are converted (the points must be a multiple of the
+rate's step), so no fraction is lost to rounding.
+"""
+from django.db import transaction
+
+from ..ledger import accounts, service
+from ..ledger.amounts import to_amount
+from ..ledger.errors import InsufficientFunds, NegativeBalance
+from ..ledger.reasons import POINTS_UNIT, Reason, SystemAccountCode
+from . import lots
+from . import program as programs
+from .errors import LoyaltyDisabled, PointsBelowMinimum
+
+
+def convert_to_wallet(customer, points, actor, idem=None):
+    program = programs.require_enabled()
+    rate = programs.convert_rate(program)
+    if rate is None:
+        raise LoyaltyDisabled("Converting points into wallet money is switched off.")
+    points = int(to_amount(points, POINTS_UNIT, field="points"))
+    if points < program.convert_min_points:
+        raise PointsBelowMinimum(
+            f"At least {program.convert_min_points} points can be converted at a time."
+        )
+    amount = rate.check(points)
+    account = accounts.points_account(customer)
+    wallet = accounts.wallet_account(customer, rate.currency)
+    with transaction.atomic():
+        if not lots.already_used(idem):
+            fresh = lots.prepare(account)
+            if fresh.posted < 0:
+                raise NegativeBalance(
+                    f"Your points balance is {int(fresh.posted)} after a clawback; points "
+                    "can be converted again once it is positive.",
+                    field="points",
+                )
+            if points > fresh.available:
+                raise InsufficientFunds(
+                    f"Only {int(fresh.available)} points are available; {points} were "
+                    "requested.",
+                    field="points",
+                )
+        txn = service.post(
+            [
+                service.Leg(account, -points),
+                service.Leg(accounts.system_account(SystemAccountCode.CONVERSION, POINTS_UNIT), points),
+                service.Leg(accounts.system_account(SystemAccountCode.CONVERSION, rate.currency), -amount),
+                service.Leg(wallet, amount),
+            ],
+            service.Posting(
+                reason=Reason.POINTS_CONVERTED,
+                actor=actor,
+                customer_note=f"{points} points converted into {amount} {rate.currency}",
+                metadata={
+                    "rate": rate.as_metadata(),
+                    "min_points": program.convert_min_points,
+                    "points": points,
+                    "amount": str(amount),
+                },
+            ),
+            idem,
+        )
+        lots.sync(account)
+    return txn
