@@ -20,23 +20,16 @@ The flow mirrors the wallet's (``wallet.checkout``):
    hold (POINTS_REDEEMED), consumes the lots in the same transaction, and shows the
    discount on the order: ``discount_amount`` and ``discount_name``.
 
-Which lines points may discount: not stored value (top-ups, gift vouchers); not the
-program's excluded products/categories; only the included ones when an include list is
-set; not lines on sale or covered by the checkout's voucher when "exclude discounted"
-is on. A voucher's discount is taken off the lines it covers before points apply, so
-points and voucher together never discount a line below zero.
+Which lines points may discount, and the net part of the discount: ``eligibility``.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import List, Optional
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Optional
 
 from django.db import transaction
 from django.utils import timezone
 from prices import Money, TaxedMoney
-from saleor.discount import VoucherType
-from saleor.discount.models import Voucher
-from saleor.discount.utils import get_product_discounts
 
 from .. import config
 from ..ledger import accounts, service
@@ -50,15 +43,16 @@ from ..ledger.errors import (
 )
 from ..ledger.reasons import POINTS_UNIT, Reason, SystemAccountCode
 from ..models import (
+    Account,
+    AccountKind,
     CheckoutPointsReservation,
     Hold,
     HoldStatus,
     IdempotencyRecord,
-    LoyaltyProgram,
 )
-from ..models.loyalty import MaxDiscountType
 from . import lots
 from . import program as programs
+from .eligibility import Basket, basket, max_discount
 from .errors import CartBelowMinimum, DiscountAboveMaximum, PointsBelowMinimum
 
 PRIVATE_POINTS = "customer_value.points_applied"
@@ -69,184 +63,6 @@ PUBLIC_REDEEMED = "customer_value.points_redeemed"
 PUBLIC_DISCOUNT = "customer_value.points_discount"
 DISCOUNT_NAME = "Loyalty points ({points} points)"
 PROCESSING_GRACE = timedelta(hours=1)
-
-
-# --- what the checkout offers --------------------------------------------------------
-
-
-@dataclass
-class LineValue:
-    line: object
-    gross: Decimal
-    net: Decimal
-    voucher_share: Decimal
-    eligible: bool
-    why: str
-    net_ratio: Decimal = Decimal(1)  # net per 1 of gross
-
-    @property
-    def value_gross(self) -> Decimal:
-        return max(self.gross - self.voucher_share, Decimal(0))
-
-    @property
-    def value_net(self) -> Decimal:
-        return self.value_gross * self.net_ratio
-
-
-def _net_ratio(line, gross: Decimal, net: Decimal, manager, country) -> Decimal:
-    """Net per unit of gross for ``line``: from its tax rate when the tax plugin's rate
-    explains the line's (rounded) amounts, else from the amounts themselves.
-
-    Line amounts are rounded per unit (2 x 16.81 net for 2 x 20.00 gross), so their
-    ratio is off by a rounding; a 10.00 discount on 19% goods must take 8.40 off the
-    net (10.00 / 1.19), not 8.41.
-    """
-    if not gross:
-        return Decimal(1)
-    by_amounts = net / gross
-    if net == gross:
-        return Decimal(1)
-    try:
-        rate = Decimal(manager.get_tax_rate_percentage_value(line.variant.product, country))
-    except Exception:  # noqa: BLE001 - a tax plugin without rates: use the amounts
-        return by_amounts
-    if rate <= 0:
-        return by_amounts
-    exact = 1 / (1 + rate / 100)
-    tolerance = Decimal("0.01") * max(line.quantity, 1)
-    if abs(gross * exact - net) <= tolerance:
-        return exact
-    return by_amounts
-
-
-@dataclass
-class Basket:
-    currency: str
-    lines: List[LineValue] = field(default_factory=list)
-    voucher_discount: Decimal = Decimal(0)
-    shipping_voucher: bool = False
-
-    @property
-    def cart_value(self) -> Decimal:
-        """The goods after their discounts, gross, without shipping (what the
-        minimum cart value is compared with)."""
-        goods = sum((v.gross for v in self.lines), Decimal(0))
-        return max(goods - (0 if self.shipping_voucher else self.voucher_discount), Decimal(0))
-
-    @property
-    def eligible_gross(self) -> Decimal:
-        return sum((v.value_gross for v in self.lines if v.eligible), Decimal(0))
-
-    @property
-    def eligible_net(self) -> Decimal:
-        return sum((v.value_net for v in self.lines if v.eligible), Decimal(0))
-
-
-def _categories(product) -> set:
-    if product.category_id is None:
-        return set()
-    return set(
-        product.category.get_ancestors(include_self=True).values_list("pk", flat=True)
-    )
-
-
-def _voucher(checkout) -> Optional[Voucher]:
-    if not checkout.voucher_code:
-        return None
-    return Voucher.objects.filter(code=checkout.voucher_code).first()
-
-
-def _voucher_covers(voucher, product) -> bool:
-    if voucher.type == VoucherType.ENTIRE_ORDER:
-        return True
-    if voucher.type != VoucherType.SPECIFIC_PRODUCT:
-        return False
-    products = set(voucher.products.values_list("pk", flat=True))
-    categories = set(voucher.categories.values_list("pk", flat=True))
-    collections = set(voucher.collections.values_list("pk", flat=True))
-    if not (products or categories or collections):
-        return True  # Saleor: a specific-product voucher listing nothing covers all
-    return (
-        product.pk in products
-        or product.category_id in categories
-        or bool(collections & set(product.collections.values_list("pk", flat=True)))
-    )
-
-
-def basket(checkout, lines, discounts, manager, program: LoyaltyProgram) -> Basket:
-    from ..wallet.paid_values import line_kind
-
-    currency = checkout.currency
-    voucher = _voucher(checkout)
-    voucher_discount = Decimal(checkout.discount_amount or 0) if voucher else Decimal(0)
-    include_products = set(program.redeem_include_products.values_list("pk", flat=True))
-    include_categories = set(program.redeem_include_categories.values_list("pk", flat=True))
-    exclude_products = set(program.redeem_exclude_products.values_list("pk", flat=True))
-    exclude_categories = set(program.redeem_exclude_categories.values_list("pk", flat=True))
-
-    from django_countries.fields import Country
-
-    country = Country(checkout.get_country())
-    values, covered = [], []
-    for line in lines:
-        product = line.variant.product
-        total = manager.calculate_checkout_line_total(line, discounts or [])
-        on_sale = bool(
-            discounts
-            and list(
-                get_product_discounts(
-                    product=product, collections=product.collections.all(), discounts=discounts
-                )
-            )
-        )
-        is_covered = voucher is not None and _voucher_covers(voucher, product)
-        if is_covered:
-            covered.append(line)
-        categories = _categories(product) if (
-            include_categories or exclude_categories
-        ) else set()
-        if line_kind(line):
-            why = "stored_value"
-        elif product.pk in exclude_products or categories & exclude_categories:
-            why = "excluded"
-        elif (include_products or include_categories) and not (
-            product.pk in include_products or categories & include_categories
-        ):
-            why = "not_included"
-        elif program.redeem_exclude_discounted and (on_sale or (is_covered and voucher_discount > 0)):
-            why = "discounted"
-        else:
-            why = ""
-        values.append(
-            LineValue(
-                line,
-                total.gross.amount,
-                total.net.amount,
-                Decimal(0),
-                not why,
-                why or "eligible",
-                _net_ratio(line, total.gross.amount, total.net.amount, manager, country),
-            )
-        )
-    shipping_voucher = voucher is not None and voucher.type == VoucherType.SHIPPING
-    if voucher_discount > 0 and not shipping_voucher:
-        covered_gross = sum((v.gross for v in values if v.line in covered), Decimal(0))
-        for value in values:
-            if value.line in covered and covered_gross > 0:
-                value.voucher_share = min(voucher_discount, covered_gross) * value.gross / covered_gross
-    return Basket(currency, values, voucher_discount, shipping_voucher)
-
-
-def max_discount(program: LoyaltyProgram, basket: Basket) -> Decimal:
-    """The most points may take off this checkout: the eligible lines' value, capped by
-    the program's maximum (an amount, or a percent of the eligible value)."""
-    eligible = basket.eligible_gross.quantize(programs.cents(basket.currency), rounding=ROUND_DOWN)
-    if program.redeem_max_type == MaxDiscountType.AMOUNT:
-        return min(eligible, Decimal(program.redeem_max_value))
-    if program.redeem_max_type == MaxDiscountType.PERCENT:
-        cap = basket.eligible_gross * Decimal(program.redeem_max_value) / 100
-        return min(eligible, cap.quantize(programs.cents(basket.currency), rounding=ROUND_DOWN))
-    return eligible
 
 
 def total_before_points(checkout, lines, discounts, manager) -> TaxedMoney:
@@ -374,12 +190,17 @@ def quote(checkout, lines, discounts, manager) -> Quote:
     rate = programs.redeem_rate(program)
     total = total_before_points(checkout, lines, discounts, manager)
     shop = basket(checkout, lines, discounts, manager, program)
-    account = accounts.points_account(accounts.customer_for_user(checkout.user))
+    account = Account.objects.filter(
+        customer__user=checkout.user, kind=AccountKind.POINTS
+    ).first()
     lots.catch_up(account)
-    account.refresh_from_db()
+    posted, held = 0, 0
+    if account is not None:
+        account.refresh_from_db()
+        posted, held = int(account.posted), int(account.held)
     current = applied(checkout, lines, discounts, manager, total)
     own_hold = int(current.reservation.hold.amount) if current.reservation else 0
-    available = max(int(account.available) + own_hold - lots.overdue_points(account), 0)
+    available = max(posted - held + own_hold - lots.overdue_points(account), 0)
     cap = min(max_discount(program, shop), total.gross.amount)
     max_points = min(available - available % rate.step, rate.points_within(cap))
     result = Quote(
@@ -401,7 +222,7 @@ def quote(checkout, lines, discounts, manager) -> Quote:
     block = None
     if not program.enabled:
         block = ("LOYALTY_DISABLED", "The shop's loyalty program is switched off.")
-    elif account.posted < 0:
+    elif posted < 0:
         block = ("NEGATIVE_BALANCE", "The points balance is below zero after a clawback.")
     elif available < program.redeem_min_balance:
         block = (

@@ -237,6 +237,7 @@ def _debit(state: PointsAccountState, txn, points: int):
     now = txn.created_at
     expiring = txn.reason == Reason.POINTS_EXPIRED
     for lot in lots:
+        before = (lot.remaining, lot.status)
         if left and lot.remaining and lot.status == LotStatus.ACTIVE:
             take = min(lot.remaining, left)
             lot.remaining -= take
@@ -248,17 +249,14 @@ def _debit(state: PointsAccountState, txn, points: int):
         elif lot.status == LotStatus.ACTIVE and lot.remaining == 0:
             lot.status = LotStatus.EXPIRED if expiring and lot.pk in named else LotStatus.USED
             lot.resolved_at = now
-        lot.save(update_fields=["remaining", "status", "resolved_at"])
+        if (lot.remaining, lot.status) != before:
+            lot.save(update_fields=["remaining", "status", "resolved_at"])
     if left:
         state.debt += left
         _record(txn, None, ConsumptionKind.DEBT, left)
 
 
 # --- bookings that keep the projection current ---------------------------------------
-
-
-def points_account_for(customer) -> Account:
-    return accounts.points_account(customer)
 
 
 def credit(account: Account, points: int, posting: service.Posting, idem=None, source=None):

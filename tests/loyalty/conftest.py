@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+import saleor.product.utils  # noqa: F401  (Saleor's product tasks need its utils imported first)
 from django.db import connection
 
 from saleor_customer_value.ledger import accounts, service

@@ -7,7 +7,7 @@ from saleor.order.models import Order
 
 from saleor_customer_value.models import Hold, HoldStatus, LedgerTransaction
 
-from ..conftest import global_id
+from ..conftest import global_id, grant
 from .conftest import assert_lots_agree, balance, give_points
 from .flow import (
     ORDER,
@@ -22,7 +22,7 @@ from .flow import (
 
 
 def test_points_are_a_discount_that_lowers_the_taxable_amount(
-    customer_api, customer_user, program, variant, shipping_method, german_vat, staff_api
+    customer_api, customer_user, program, variant, shipping_method, german_vat, staff_api, staff_user
 ):
     # given 2 x 20.00 EUR goods (gross 40.00, net 33.61 at 19%) + 5.00 shipping
     give_points(customer_user, 1500)
@@ -51,8 +51,10 @@ def test_points_are_a_discount_that_lowers_the_taxable_amount(
     assert order["total"]["net"]["amount"] == 29.42
     assert order["total"]["tax"]["amount"] == 5.58
     saved = Order.objects.get()
-    assert saved.discount_amount == Decimal("10.00")
-    assert saved.discount_name == "Loyalty points (1000 points)"
+    grant(staff_user, "manage_orders")
+    shown = staff_api.execute(ORDER, {"id": global_id("Order", saved.pk)})["order"]
+    assert shown["discount"] == {"amount": 10.0}
+    assert shown["discountName"] == "Loyalty points (1000 points)"
     assert {"key": "customer_value.points_redeemed", "value": "1000"} in order["metadata"]
     assert balance(customer_user) == (500, 0)
     redeemed = LedgerTransaction.objects.get(reason="points_redeemed")

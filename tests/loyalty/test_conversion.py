@@ -1,0 +1,107 @@
+"""Converting points into wallet money: one transaction in both units."""
+from decimal import Decimal
+
+import pytest
+
+from saleor_customer_value.ledger import accounts
+from saleor_customer_value.models import LedgerTransaction
+
+from .conftest import assert_lots_agree, balance, configure, give_points
+
+CONVERT = """
+mutation($points: Decimal!, $key: String) {
+  pointsConvertToWallet(points: $points, idempotencyKey: $key) {
+    points { balance { posted available } }
+    wallet { balance { posted { amount currency } } }
+    transaction { reason entries { unit amount account { kind systemCode } } metadata }
+    customerValueErrors { field code message }
+  }
+}
+"""
+
+
+@pytest.fixture
+def conversion(program):
+    return configure(convert_points=2500, convert_amount=Decimal("25.00"), convert_min_points=1000)
+
+
+def convert(api, points, key=None):
+    return api.execute(CONVERT, {"points": points, "key": key})["pointsConvertToWallet"]
+
+
+def errors(data):
+    return [(e["field"], e["code"]) for e in data["customerValueErrors"]]
+
+
+def test_points_become_wallet_money_in_one_transaction(customer_api, customer_user, conversion):
+    give_points(customer_user, 3000)
+
+    data = convert(customer_api, 2500)
+
+    assert data["customerValueErrors"] == []
+    assert data["points"]["balance"] == {"posted": 500, "available": 500}
+    assert data["wallet"]["balance"]["posted"] == {"amount": 25.0, "currency": "EUR"}
+    entries = sorted(
+        (e["unit"], e["amount"], e["account"]["kind"]) for e in data["transaction"]["entries"]
+    )
+    assert entries == [
+        ("EUR", -25.0, "SYSTEM"),
+        ("EUR", 25.0, "WALLET"),
+        ("PTS", -2500.0, "POINTS"),
+        ("PTS", 2500.0, "SYSTEM"),
+    ]
+    txn = LedgerTransaction.objects.get(reason="points_converted")
+    assert txn.metadata["rate"] == {"points": 2500, "amount": "25.00", "currency": "EUR"}
+    assert txn.metadata["min_points"] == 1000
+    assert_lots_agree(customer_user)
+
+
+def test_exactly_the_minimum_converts_one_point_less_does_not(customer_api, customer_user, conversion):
+    give_points(customer_user, 3000)
+
+    below = convert(customer_api, 999)
+    exact = convert(customer_api, 1000)
+
+    assert errors(below) == [("points", "POINTS_BELOW_MINIMUM")]
+    assert exact["wallet"]["balance"]["posted"]["amount"] == 10.0
+    assert balance(customer_user) == (2000, 0)
+
+
+@pytest.mark.parametrize(
+    "points, code",
+    [("-5", "INVALID_AMOUNT"), ("1000.5", "INVALID_AMOUNT"), ("3001", "INSUFFICIENT_FUNDS")],
+)
+def test_bad_conversions_change_nothing(customer_api, customer_user, conversion, points, code):
+    give_points(customer_user, 3000)
+
+    data = convert(customer_api, points)
+
+    assert errors(data) == [("points", code)]
+    assert balance(customer_user) == (3000, 0)
+    assert accounts.find_wallet(accounts.customer_for_user(customer_user), "EUR") is None
+
+
+def test_points_not_worth_whole_cents_are_refused(customer_api, customer_user, program):
+    configure(convert_points=300, convert_amount=Decimal("1.00"))  # 3 points = 0.01
+    give_points(customer_user, 3000)
+
+    assert errors(convert(customer_api, 1000)) == [("points", "INVALID_AMOUNT")]
+    assert convert(customer_api, 999)["wallet"]["balance"]["posted"]["amount"] == 3.33
+
+
+def test_a_replayed_conversion_books_once(customer_api, customer_user, conversion):
+    give_points(customer_user, 3000)
+
+    convert(customer_api, 2500, key="convert-1")
+    again = convert(customer_api, 2500, key="convert-1")
+
+    assert again["customerValueErrors"] == []
+    assert balance(customer_user) == (500, 0)
+    assert LedgerTransaction.objects.filter(reason="points_converted").count() == 1
+
+
+def test_conversion_switched_off_and_anonymous(api_client, customer_api, customer_user, program):
+    give_points(customer_user, 3000)
+
+    assert errors(convert(customer_api, 2500)) == [(None, "LOYALTY_DISABLED")]
+    assert errors(convert(api_client, 2500)) == [(None, "PERMISSION_DENIED")]
