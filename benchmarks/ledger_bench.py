@@ -732,6 +732,7 @@ def profile_postings(wallet_id, count, run_id):
 
     db_time = [0.0]
     commit_time = [0.0]
+    commits = [0]
 
     def timed_execute(execute, sql, params, many, context):
         t0 = time.perf_counter()
@@ -748,6 +749,7 @@ def profile_postings(wallet_id, count, run_id):
             return original_commit()
         finally:
             commit_time[0] += time.perf_counter() - t0
+            commits[0] += 1
 
     kinds = {}
     connection._commit = timed_commit
@@ -761,6 +763,7 @@ def profile_postings(wallet_id, count, run_id):
                     label = f"{kind}{'+idem' if idem else ''}"
                     warm = i < 20
                     db_time[0] = commit_time[0] = 0.0
+                    commits[0] = 0
                     with CaptureQueriesContext(connection) as captured:
                         t0 = time.perf_counter()
                         call()
@@ -769,7 +772,8 @@ def profile_postings(wallet_id, count, run_id):
                         continue
                     entry = kinds.setdefault(
                         label,
-                        {"n": 0, "wall": [], "db": [], "commit": [], "sql": None},
+                        {"n": 0, "wall": [], "db": [], "commit": [], "sql": None,
+                         "commits": 0},
                     )
                     entry["n"] += 1
                     entry["wall"].append(wall)
@@ -777,6 +781,7 @@ def profile_postings(wallet_id, count, run_id):
                     entry["commit"].append(commit_time[0])
                     if entry["sql"] is None:
                         entry["sql"] = [q["sql"] for q in captured.captured_queries]
+                        entry["commits"] = commits[0]
     finally:
         del connection._commit  # back to the class's method
 
@@ -789,8 +794,11 @@ def profile_postings(wallet_id, count, run_id):
         profile[label] = {
             "samples": entry["n"],
             "statements": statements,
-            # psycopg2 sends BEGIN on the first statement and COMMIT separately.
-            "round_trips": statements + 2,
+            # In a transaction psycopg2 sends BEGIN before the first statement and
+            # COMMIT separately; a statement in autocommit mode is its own transaction
+            # (no BEGIN/COMMIT, the deferred checks and the WAL flush end it).
+            "explicit_transaction": bool(entry["commits"]),
+            "round_trips": statements + (2 if entry["commits"] else 0),
             "median_ms": {
                 "wall": round(wall * 1000, 3),
                 "db_statements": round(db * 1000, 3),
@@ -866,8 +874,11 @@ def print_cpu(rows):
 def print_profile(profile):
     for label, p in sorted(profile.items()):
         m = p["median_ms"]
+        framing = (
+            "+ BEGIN/COMMIT" if p.get("explicit_transaction", True) else "in autocommit"
+        )
         print(
-            f"  {label}: {p['statements']} statements + BEGIN/COMMIT = "
+            f"  {label}: {p['statements']} statements {framing} = "
             f"{p['round_trips']} round trips; median wall {m['wall']:.3f} ms = "
             f"python {m['python']:.3f} + statements {m['db_statements']:.3f} + "
             f"commit {m['commit']:.3f}"

@@ -34,6 +34,24 @@ def permission_denied(message="You do not have permission to perform this action
     )
 
 
+def owned_checkout(mutation, info, checkout_id, what="use your wallet or points"):
+    """The caller's own checkout. Another customer's checkout is reported as not found,
+    so its existence is not revealed; anonymous callers are asked to log in."""
+    from saleor.graphql.checkout.types import Checkout
+
+    user = info.context.user
+    if not user or not user.is_authenticated:
+        raise permission_denied(f"Log in to {what}.")
+    checkout = mutation.get_node_or_error(
+        info, checkout_id, only_type=Checkout, field="checkout_id"
+    )
+    if checkout.user_id != user.pk:
+        raise error(
+            "checkoutId", f"Couldn't resolve to a node: {checkout_id}", Code.NOT_FOUND
+        )
+    return checkout
+
+
 def request_actor(info) -> Actor:
     return Actor.from_request(
         user=info.context.user, app=getattr(info.context, "app", None)

@@ -1,5 +1,4 @@
 import graphene
-from saleor.graphql.core.types.common import Error  # noqa: F401  (schema import order)
 
 from ..ledger import service
 from ..models import AccountKind

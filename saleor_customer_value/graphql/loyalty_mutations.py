@@ -20,6 +20,7 @@ from .core import (
     CustomerValueMutation,
     error,
     idempotency_key as make_key,
+    owned_checkout,
     permission_denied,
     request_actor,
 )
@@ -51,15 +52,6 @@ def _login(info, what="use loyalty points"):
     if not user or not user.is_authenticated:
         raise permission_denied(f"Log in to {what}.")
     return user
-
-
-def owned_checkout(mutation, info, checkout_id):
-    """The caller's own checkout; another customer's is reported as not found."""
-    user = _login(info)
-    checkout = mutation.get_node_or_error(info, checkout_id, only_type=Checkout, field="checkout_id")
-    if checkout.user_id != user.pk:
-        raise error("checkoutId", f"Couldn't resolve to a node: {checkout_id}", Code.NOT_FOUND)
-    return checkout
 
 
 def checkout_quote(info, checkout):

@@ -3,7 +3,6 @@ from saleor.graphql.checkout.types import Checkout
 from saleor.graphql.core.scalars import Decimal
 from saleor.graphql.order.types import Order
 
-from ..error_codes import CustomerValueErrorCode as Code
 from ..ledger import accounts
 from ..ledger.reasons import Reason
 from ..permissions import CustomerValuePermissions
@@ -11,27 +10,12 @@ from ..wallet import bookings, checkout as wallet_checkout, payments, refunds
 from .core import (
     IDEMPOTENCY_KEY_ARGUMENT,
     CustomerValueMutation,
-    error,
     idempotency_key as make_key,
-    permission_denied,
+    owned_checkout,
     request_actor,
 )
 from .types import LedgerTransaction
 from .wallet_types import CheckoutWalletPayment, Wallet, WalletView, money
-
-
-def owned_checkout(mutation, info, checkout_id):
-    """The caller's own checkout. Another customer's checkout is reported as not found,
-    so its existence is not revealed."""
-    user = info.context.user
-    if not user or not user.is_authenticated:
-        raise permission_denied("Log in to use your wallet.")
-    checkout = mutation.get_node_or_error(
-        info, checkout_id, only_type=Checkout, field="checkout_id"
-    )
-    if checkout.user_id != user.pk:
-        raise error("checkoutId", f"Couldn't resolve to a node: {checkout_id}", Code.NOT_FOUND)
-    return checkout
 
 
 def checkout_wallet_payment(info, checkout):

@@ -57,7 +57,8 @@ def _claim(idem: IdempotencyKey, operation: str, request_hash: str) -> Optional[
     return row[0] if row else None
 
 
-def _replay(idem: IdempotencyKey, operation: str, request_hash: str):
+def replay(idem: IdempotencyKey, operation: str, request_hash: str):
+    """The first result of ``idem`` (its claim failed), or ``IdempotencyConflict``."""
     record = IdempotencyRecord.objects.get(scope=idem.scope, key=idem.key)
     if record.operation != operation or record.request_hash != request_hash:
         raise IdempotencyConflict(
@@ -85,7 +86,7 @@ def run(
         request_hash = fingerprint(operation, request)
         record_id = _claim(idem, operation, request_hash)
         if record_id is None:
-            return _replay(idem, operation, request_hash)
+            return replay(idem, operation, request_hash)
         result = write()
         field = "transaction_id" if isinstance(result, LedgerTransaction) else "hold_id"
         IdempotencyRecord.objects.filter(pk=record_id).update(**{field: result.pk})

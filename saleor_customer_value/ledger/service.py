@@ -11,6 +11,11 @@ Every write runs in one DB transaction that
 
 System accounts are never locked and keep no running balance, so no single row is
 updated by every posting. See ARCHITECTURE.md for the rules and where each is enforced.
+
+``post``/``transfer`` run steps 1-4 as one statement, the ``cv_post`` function of
+migration 0004 (same locks, checks, rows and triggers; outside a transaction without
+BEGIN/COMMIT); the ORM path below stays for reversals, holds and ``_lock_accounts``
+users, and is what ``cv_post`` mirrors.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,8 +24,10 @@ from decimal import Decimal
 from typing import Dict, Iterable, List, Optional
 from uuid import UUID
 
+from django.db import DatabaseError, connection
 from django.db import transaction as db_transaction
 from django.utils import timezone
+from psycopg2.extras import Json
 
 from ..models import Account, AccountKind, Entry, Hold, HoldStatus, LedgerTransaction
 from . import idempotency
@@ -39,6 +46,8 @@ from .errors import (
 )
 from .idempotency import IdempotencyKey
 from .reasons import REASONS, Reason
+
+_CHECKOUT_TOKEN = LedgerTransaction._meta.get_field("checkout_token")
 
 
 @dataclass(frozen=True)
@@ -227,18 +236,146 @@ def _request(legs: List[Leg], posting: Posting, **extra) -> dict:
     }
 
 
-def post(
-    legs: List[Leg], posting: Posting, idem: Optional[IdempotencyKey] = None
-) -> LedgerTransaction:
-    """Book one balanced transaction of two or more legs."""
-    legs = _validate_legs(list(legs))
+# One statement (``cv_post``, migration 0004) does what ``_lock_accounts`` +
+# ``_post_locked`` do, with the same locks, checks and rows; see ``_post_in_db``.
+_POST_SQL = "SELECT cv_post(" + ", ".join(["%s"] * 27) + ")"
+_FUNDS_SQLSTATE = "CV001"
 
+
+def _post_in_db(legs: List[Leg], posting: Posting, idem: Optional[IdempotencyKey]):
+    now = timezone.now()
+    actor = posting.actor
+    refs = posting.refs
+    customer_id = next(
+        (leg.account.customer_id for leg in legs if leg.account.customer_id), None
+    )
+    # Built first, as ``objects.create`` would: the same validation of the values, and
+    # the instance returned needs no re-query (every field is known here).
+    txn = LedgerTransaction(
+        reason=posting.reason,
+        created_at=now,
+        actor_type=actor.type,
+        actor_user=actor.user,
+        actor_app=actor.app,
+        actor_label=actor.label,
+        note=posting.note or "",
+        customer_note=posting.customer_note or "",
+        customer_id=customer_id,
+        reversal_of=None,
+        hold=None,
+        is_clawback=posting.is_clawback,
+        metadata=posting.metadata or {},
+        **refs.as_fields(),
+    )
+    # The same customer accounts and funds checks as _lock_accounts/_post_locked.
+    customer = {
+        leg.account.pk: leg.account
+        for leg in legs
+        if leg.account.kind != AccountKind.SYSTEM
+    }
+    debits = defaultdict(Decimal)
+    for leg in legs:
+        if leg.account.pk in customer:
+            debits[leg.account.pk] += leg.amount
+    checks = [
+        (account_id, -net)
+        for account_id, net in debits.items()
+        if net < 0
+        and not (posting.is_clawback and customer[account_id].kind == AccountKind.POINTS)
+    ]
+    request_hash = None
+    if idem is not None:
+        request_hash = idempotency.fingerprint("post", _request(legs, posting))
+    checkout_token = _CHECKOUT_TOKEN.get_db_prep_value(txn.checkout_token, connection)
+    params = [
+        now,
+        txn.reason,
+        txn.actor_type,
+        txn.actor_user_id,
+        txn.actor_app_id,
+        txn.actor_label,
+        txn.note,
+        txn.customer_note,
+        txn.customer_id,
+        txn.order_id,
+        txn.payment_id,
+        checkout_token,
+        txn.card_id,
+        txn.merchant_id,
+        txn.external_reference,
+        txn.is_clawback,
+        Json(txn.metadata),
+        [leg.account.pk for leg in legs],
+        [leg.account.unit for leg in legs],
+        [leg.amount for leg in legs],
+        sorted(customer),
+        [account_id for account_id, _ in checks],
+        [amount for _, amount in checks],
+        idem.scope if idem else None,
+        idem.key if idem else None,
+        "post" if idem else None,
+        request_hash,
+    ]
+
+    def execute():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(_POST_SQL, params)
+                return cursor.fetchone()[0]
+        except DatabaseError as exc:
+            cause = exc.__cause__
+            if getattr(cause, "pgcode", None) != _FUNDS_SQLSTATE:
+                raise
+            account_id, posted, held = cause.diag.message_detail.split()
+            account = customer[int(account_id)]
+            row = Account(
+                pk=account.pk,
+                kind=account.kind,
+                unit=account.unit,
+                posted=Decimal(posted),
+                held=Decimal(held),
+            )
+            _check_can_spend(row, dict(checks)[row.pk], posting.is_clawback)
+            raise  # not reached: the database and _check_can_spend agree
+
+    def finish(txn_id):
+        if txn_id is None:  # the key was used before: replay its first result
+            return idempotency.replay(idem, "post", request_hash)
+        txn.pk = txn_id
+        txn._state.adding = False
+        txn._state.db = connection.alias
+        if idem is not None:
+            txn.replayed = False
+        return txn
+
+    if connection.in_atomic_block or not connection.get_autocommit():
+        # Nested in the caller's transaction: a savepoint, as idempotency.run does.
+        with db_transaction.atomic():
+            return finish(execute())
+    # Not in a transaction: the statement is one (autocommit), so the claim, the lock,
+    # the rows and the deferred checks commit or roll back together, without the two
+    # round trips of BEGIN and COMMIT. A replay only reads committed rows.
+    return finish(execute())
+
+
+def _post_orm(legs: List[Leg], posting: Posting, idem: Optional[IdempotencyKey]):
     def write():
         now = timezone.now()
         locked = _lock_accounts([leg.account for leg in legs], now)
         return _post_locked(legs, posting, now, locked)
 
     return idempotency.run(idem, "post", _request(legs, posting), write)
+
+
+def post(
+    legs: List[Leg], posting: Posting, idem: Optional[IdempotencyKey] = None
+) -> LedgerTransaction:
+    """Book one balanced transaction of two or more legs."""
+    legs = _validate_legs(list(legs))
+    if posting.reason not in REASONS:
+        # The ORM path raises ValueError only after the funds checks; keep that order.
+        return _post_orm(legs, posting, idem)
+    return _post_in_db(legs, posting, idem)
 
 
 def transfer(

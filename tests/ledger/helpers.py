@@ -1,4 +1,3 @@
-from decimal import Decimal
 
 from saleor_customer_value.ledger import accounts, service
 from saleor_customer_value.ledger.actors import Actor

@@ -8,7 +8,7 @@ from saleor_customer_value.ledger import accounts, service
 from saleor_customer_value.models import Customer
 
 from ..conftest import grant
-from .helpers import SYSTEM, earn_points, refresh, spend, top_up
+from .helpers import earn_points, refresh, spend, top_up
 
 pytestmark = pytest.mark.django_db
 

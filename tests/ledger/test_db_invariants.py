@@ -226,3 +226,69 @@ def test_unknown_reasons_are_refused(wallet):
                 "is_clawback, metadata) VALUES ('free_money', now(), 'system', '', '', "
                 "'', '', false, '{}')"
             )
+
+
+@committing
+def test_an_entry_added_later_to_a_committed_transaction_fails_at_commit(wallet, funding):
+    # given a committed, balanced transaction (booked by the service)
+    txn = service.transfer(
+        funding,
+        wallet,
+        "1.00",
+        service.Posting(reason=Reason.TOPUP, actor=service.Actor.system("t")),
+    )
+
+    # when one more entry is added to it in a later DB transaction
+    with pytest.raises(IntegrityError, match=f"ledger transaction {txn.pk} does not"):
+        with transaction.atomic():
+            insert_entry(txn.pk, wallet, "5.00", 1)
+
+    # then nothing of it stayed
+    assert txn.entries.count() == 2
+    assert refresh(wallet).posted == Decimal("11.000")
+
+
+@committing
+def test_an_entry_added_to_a_just_booked_transaction_fails_at_commit(wallet, funding):
+    # The service books the transaction and its entries in one statement, which skips
+    # their per-entry checks (the transaction's own check covers them). An entry added
+    # afterwards in the same DB transaction is still checked, even after the
+    # transaction's check already ran early.
+    with pytest.raises(IntegrityError, match="does not balance: EUR 5"):
+        with transaction.atomic():
+            txn = service.transfer(
+                funding,
+                wallet,
+                "1.00",
+                service.Posting(reason=Reason.TOPUP, actor=service.Actor.system("t")),
+            )
+            sql("SET CONSTRAINTS ALL IMMEDIATE")  # the pending checks run (and pass)
+            sql("SET CONSTRAINTS ALL DEFERRED")
+            insert_entry(txn.pk, wallet, "5.00", 1)
+
+    assert refresh(wallet).posted == Decimal("10.000")
+
+
+@committing
+def test_entries_are_still_checked_after_a_refused_booking_in_a_savepoint(
+    wallet, funding
+):
+    # given a raw transaction and a booking refused inside its savepoint
+    with pytest.raises(IntegrityError, match="does not balance: EUR 5"):
+        with transaction.atomic():
+            txn_id = insert_transaction()
+            insert_entry(txn_id, wallet, "1.00", 1)
+            insert_entry(txn_id, funding, "1.00", -1)
+            with pytest.raises(service.InsufficientFunds):
+                service.transfer(
+                    wallet,
+                    funding,
+                    "100.00",
+                    service.Posting(
+                        reason=Reason.CHECKOUT_PAYMENT, actor=service.Actor.system("t")
+                    ),
+                )
+            # when an unbalanced entry is added to an earlier transaction
+            insert_entry(txn_id, wallet, "5.00", 1)
+
+    assert refresh(wallet).posted == Decimal("10.000")

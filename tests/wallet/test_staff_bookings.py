@@ -1,5 +1,4 @@
 """Staff credit, debit, preview and refund-to-wallet through GraphQL."""
-from decimal import Decimal
 
 import pytest
 from saleor.order.models import Order

@@ -2,7 +2,6 @@
 (Saleor refunds, cancelled orders)."""
 from decimal import Decimal
 
-import pytest
 from saleor.order.models import Order
 from saleor.payment import ChargeStatus
 from saleor.payment.models import Payment
@@ -10,7 +9,7 @@ from saleor.payment.models import Payment
 from saleor_customer_value.wallet.payments import WALLET_GATEWAY_ID
 
 from ..checkout_flow import complete, create_checkout, pay, set_shipping
-from ..conftest import ApiClient, global_id, grant
+from ..conftest import ApiClient, grant
 from .conftest import fund_wallet
 from .test_checkout_wallet import apply
 
