@@ -29,3 +29,10 @@ class CustomerValueErrorCode(Enum):
     DISCOUNT_ABOVE_MAXIMUM = "discount_above_maximum"
     UNKNOWN_ACTION = "unknown_action"
     ACTION_ALREADY_RECORDED = "action_already_recorded"
+    # Cards
+    INVALID_CARD_CODE = "invalid_card_code"
+    CARD_CODE_TYPO = "card_code_typo"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
+    CARD_NOT_USABLE = "card_not_usable"
+    CHIP_UID_TAKEN = "chip_uid_taken"
+    BATCH_NOT_READY = "batch_not_ready"

@@ -10,3 +10,6 @@ def expire_holds_task():
 
 # Celery's autodiscovery imports ``<app>.tasks`` only: register the loyalty tasks too.
 from .loyalty import tasks as loyalty_tasks  # noqa: E402,F401
+
+# Cards: batch generation.
+from .cards import tasks as card_tasks  # noqa: E402,F401

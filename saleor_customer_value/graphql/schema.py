@@ -6,6 +6,7 @@ from saleor.graphql.decorators import permission_required
 from ..ledger import queries
 from ..models import Account, AccountKind, LedgerTransaction as LedgerTransactionModel
 from ..permissions import CustomerValuePermissions
+from .card_schema import CardMutations, CardQueries
 from .ledger_filters import LedgerTransactionFilterInput
 from .ledger_mutations import LedgerTransactionReverse
 from .loyalty_schema import LoyaltyMutations, LoyaltyQueries
@@ -18,7 +19,7 @@ from .wallet_products import (
 from .wallet_schema import WalletMutations, WalletQueries
 
 
-class CustomerValueQueries(LoyaltyQueries, WalletQueries, graphene.ObjectType):
+class CustomerValueQueries(CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType):
     ledger_transactions = FilterInputConnectionField(
         LedgerTransaction,
         filter=LedgerTransactionFilterInput(description="Filtering options."),
@@ -57,7 +58,7 @@ class CustomerValueQueries(LoyaltyQueries, WalletQueries, graphene.ObjectType):
         ]
 
 
-class CustomerValueMutations(LoyaltyMutations, WalletMutations, graphene.ObjectType):
+class CustomerValueMutations(CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType):
     ledger_transaction_reverse = LedgerTransactionReverse.Field()
     checkout_wallet_top_up_add = CheckoutWalletTopUpAdd.Field()
     checkout_gift_voucher_recipient_set = CheckoutGiftVoucherRecipientSet.Field()

@@ -1,4 +1,5 @@
 from .accounts import Account, AccountKind
+from .cards import Card, CardBatch, CardBatchStatus, CardKind, CardState
 from .customers import Customer
 from .holds import Hold, HoldStatus
 from .idempotency import IdempotencyRecord
@@ -16,6 +17,11 @@ from .loyalty import (
 __all__ = [
     "Account",
     "AccountKind",
+    "Card",
+    "CardBatch",
+    "CardBatchStatus",
+    "CardKind",
+    "CardState",
     "Customer",
     "Entry",
     "Hold",

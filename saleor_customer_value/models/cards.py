@@ -1,0 +1,102 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class CardKind:
+    QR = "qr"  # printed card with a QR code
+    CHIP = "chip"  # NFC/RFID plastic card, identified by its chip UID too
+    DIGITAL = "digital"
+    CHOICES = [(QR, "Printed QR card"), (CHIP, "NFC/RFID chip card"), (DIGITAL, "Digital card")]
+
+
+class CardState:
+    GENERATED = "generated"  # made, nobody owns it, holds nothing yet
+    ACTIVE = "active"  # in use: sold at a till (anonymous customer) or registered
+    BLOCKED = "blocked"
+    REPLACED = "replaced"
+    EXPIRED = "expired"
+    CHOICES = [
+        (GENERATED, "Generated"),
+        (ACTIVE, "Active"),
+        (BLOCKED, "Blocked"),
+        (REPLACED, "Replaced"),
+        (EXPIRED, "Expired"),
+    ]
+
+
+class CardBatchStatus:
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CHOICES = [(PENDING, "Pending"), (RUNNING, "Running"), (DONE, "Done"), (FAILED, "Failed")]
+
+
+class CardBatch(models.Model):
+    name = models.CharField(max_length=128)
+    kind = models.CharField(max_length=16, choices=CardKind.CHOICES)
+    quantity = models.PositiveIntegerField()
+    generated = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=16, choices=CardBatchStatus.CHOICES, default=CardBatchStatus.PENDING
+    )
+    expires_at = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by_app = models.ForeignKey(
+        "app.App", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        app_label = "customer_value"
+        constraints = [
+            models.CheckConstraint(
+                check=Q(generated__lte=models.F("quantity")), name="cv_batch_generated_lte_qty"
+            ),
+        ]
+
+
+class Card(models.Model):
+    """An identity, never a store of value: it points at ``customer``, whose accounts
+    hold the value. ``code`` (normalised, check character included) and ``chip_uid``
+    are unique, so a scan is one indexed lookup."""
+
+    code = models.CharField(max_length=16, unique=True)
+    kind = models.CharField(max_length=16, choices=CardKind.CHOICES)
+    chip_uid = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    state = models.CharField(
+        max_length=16, choices=CardState.CHOICES, default=CardState.GENERATED
+    )
+    expires_at = models.DateField(null=True, blank=True)
+    batch = models.ForeignKey(
+        CardBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="cards"
+    )
+    customer = models.ForeignKey(
+        "customer_value.Customer", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="cards",
+    )
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces"
+    )
+    blocked_reason = models.CharField(max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    registered_at = models.DateTimeField(null=True, blank=True)
+    blocked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "customer_value"
+        indexes = [models.Index(fields=["customer", "state"], name="cv_card_customer_state")]
+        constraints = [
+            models.CheckConstraint(
+                check=Q(code__regex=r"^[2-9A-HJ-NP-Z]{16}$"), name="cv_card_code_shape"
+            ),
+        ]
+
+    def __str__(self):
+        return f"card ••••{self.code[-4:]}"
