@@ -17,4 +17,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_customer_value.loyalty.tasks.expire_points_task",
         "schedule": timedelta(minutes=5),
     },
+    "customer-value-expire-cards": {
+        "task": "saleor_customer_value.cards.tasks.expire_cards_task",
+        "schedule": timedelta(hours=1),
+    },
 }
