@@ -17,6 +17,7 @@ class Reason:
     CASHBACK = "cashback"
     B2B_BONUS = "b2b_bonus"
     GIFT_CARD_REDEMPTION = "gift_card_redemption"
+    GIFT_VOUCHER_SALE = "gift_voucher_sale"
     # Money out of a wallet
     CHECKOUT_PAYMENT = "checkout_payment"
     POS_PAYMENT = "pos_payment"
@@ -44,6 +45,7 @@ class Reason:
         (CASHBACK, "Cashback"),
         (B2B_BONUS, "B2B annual bonus"),
         (GIFT_CARD_REDEMPTION, "Gift card redeemed into the wallet"),
+        (GIFT_VOUCHER_SALE, "Gift voucher sold (value now owed to its holder)"),
         (CHECKOUT_PAYMENT, "Paid at checkout"),
         (POS_PAYMENT, "Paid at a point of sale"),
         (POINTS_EARNED, "Points earned on a purchase"),

@@ -5,10 +5,9 @@ Issuing (``issue_for_paid_order``): every unit of an order line whose product ty
 marked ``gift_voucher`` becomes one Saleor ``GiftCard`` worth the unit's paid price, so
 it works everywhere Saleor takes gift cards (``checkoutAddPromoCode``) and can also be
 moved into a wallet. The sale is booked FUNDING -> GIFT_VOUCHERS, so the outstanding
-liability shows in the ledger's system balances. There is no "gift voucher sold" reason
-(the list is closed by a DB check; a new one needs a migration), so the booking uses
-GIFT_CARD_REDEMPTION, the gift-card lifecycle reason, with ``metadata.event = "issued"``
-(a redemption has ``"redeemed"``). Each unit is idempotent: a second call issues
+liability shows in the ledger's system balances (reason GIFT_VOUCHER_SALE,
+``metadata.event = "issued"``; a redemption into a wallet is GIFT_CARD_REDEMPTION with
+``"redeemed"``). Each unit is idempotent: a second call issues
 nothing. The codes are e-mailed once, after commit, to the recipient stored on the
 checkout (``set_recipient``, copied by Saleor to the order) or else to the buyer.
 
@@ -51,7 +50,7 @@ logger = logging.getLogger(__name__)
 ACTOR = Actor.system("order-paid:gift-voucher")
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 16
-ISSUE_REASON = Reason.GIFT_CARD_REDEMPTION
+ISSUE_REASON = Reason.GIFT_VOUCHER_SALE
 
 RECIPIENT_EMAIL_KEY = "customer_value.gift_voucher.email"
 RECIPIENT_MESSAGE_KEY = "customer_value.gift_voucher.message"

@@ -111,7 +111,7 @@ def test_paid_gift_vouchers_are_issued_as_gift_cards_and_mailed_to_the_buyer(
     for card in cards:
         assert re.fullmatch(f"[{CODE_ALPHABET}]{{16}}", card.code)
         assert card.is_active
-    issued = booked(order, Reason.GIFT_CARD_REDEMPTION)
+    issued = booked(order, Reason.GIFT_VOUCHER_SALE)
     assert [t.metadata["event"] for t in issued] == ["issued", "issued"]
     assert {
         (e.account.system_code, e.signed_amount) for e in issued[0].entries.all()
@@ -161,7 +161,7 @@ def test_gift_vouchers_are_issued_once(customer_api, gift_voucher, mailoutbox):
 
     assert again.gift_cards == []
     assert GiftCard.objects.count() == 1
-    assert len(booked(order, Reason.GIFT_CARD_REDEMPTION)) == 1
+    assert len(booked(order, Reason.GIFT_VOUCHER_SALE)) == 1
     assert len(mailoutbox) == 1
 
 
