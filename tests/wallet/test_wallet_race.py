@@ -19,11 +19,21 @@ def test_two_checkouts_racing_for_the_same_balance(customer_user, variant, shipp
     # given 30.00 and two checkouts of the same customer that each want 20.00 of it
     wallet = fund_wallet(customer_user, "30.00")
     api = ApiClient(user=customer_user)
-    checkouts = []
-    for _ in range(2):
-        checkout = create_checkout(api, variant, quantity=2)
+    # Saleor's checkoutCreate returns a logged-in user's open checkout, so the second
+    # one is created anonymously and attached to the customer, as a storefront does
+    # when a guest logs in.
+    first = create_checkout(api, variant, quantity=2)
+    second = create_checkout(ApiClient(), variant, quantity=2)
+    attached = api.execute(
+        """mutation($id: ID!) { checkoutCustomerAttach(checkoutId: $id) {
+             checkout { token } checkoutErrors { code } } }""",
+        {"id": second["id"]},
+    )["checkoutCustomerAttach"]
+    assert attached["checkoutErrors"] == []
+    checkouts = [first, second]
+    assert first["token"] != second["token"]
+    for checkout in checkouts:
         set_shipping(api, checkout, shipping_method)
-        checkouts.append(checkout)
     barrier = threading.Barrier(2)
     results = [None, None]
 
