@@ -85,6 +85,21 @@ def points_discount_of(order) -> Decimal:
     return Decimal(order.get_value_from_private_metadata(PRIVATE_DISCOUNT) or 0)
 
 
+def earn_ratio(program: LoyaltyProgram) -> Decimal:
+    """Points per unit of currency (``earn_points`` per ``earn_amount``)."""
+    return Decimal(program.earn_points) / Decimal(program.earn_amount)
+
+
+def earn_rounding(program: LoyaltyProgram):
+    return ROUND_DOWN if program.earn_rounding == EarnRounding.DOWN else ROUND_HALF_UP
+
+
+def amount_points(program: LoyaltyProgram, amount: Decimal) -> int:
+    """Points for a plain amount with no product rules (a till's sale value)."""
+    raw = amount * earn_ratio(program)
+    return max(int(raw.to_integral_value(earn_rounding(program))), 0)
+
+
 def order_points(order, program: LoyaltyProgram) -> Earning:
     lines = list(
         order.lines.select_related(
@@ -106,7 +121,7 @@ def order_points(order, program: LoyaltyProgram) -> Earning:
     all_gross = sum(gross.values(), Decimal(0))
     products = {line.pk: line.variant.product if line.variant else None for line in lines}
     rules = rules_for(products.values())
-    ratio = Decimal(program.earn_points) / Decimal(program.earn_amount)
+    ratio = earn_ratio(program)
 
     raw_total, base_total, breakdown = Decimal(0), Decimal(0), []
     for line in lines:
@@ -142,8 +157,7 @@ def order_points(order, program: LoyaltyProgram) -> Earning:
         shipping = max(Decimal(order.shipping_price_gross_amount or 0) - shipping_discount, Decimal(0))
         raw_total += shipping * ratio
         base_total += shipping
-    rounding = ROUND_DOWN if program.earn_rounding == EarnRounding.DOWN else ROUND_HALF_UP
-    points = int(raw_total.to_integral_value(rounding))
+    points = int(raw_total.to_integral_value(earn_rounding(program)))
     metadata = {
         **programs.earn_rules(program),
         "base": str(base_total.quantize(programs.cents())),

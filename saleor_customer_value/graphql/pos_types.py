@@ -1,0 +1,143 @@
+"""GraphQL types of the POS API: what a till sees of a customer (never another
+customer's card code: cards are masked) and what a POS booking returns."""
+from decimal import Decimal
+
+import graphene
+from saleor.graphql.core.types import Money
+
+from ..cards import codes
+from ..ledger.amounts import precision
+from ..pos.lookup import CustomerView
+from .card_types import CardKindEnum, CardStateEnum
+from .core import CustomerValueError
+from .enums import LedgerReasonEnum
+from .wallet_types import WalletBalance, money
+
+
+class PosCard(graphene.ObjectType):
+    masked_code = graphene.String(required=True, description="The code's last 4 characters.")
+    kind = CardKindEnum(required=True)
+    state = CardStateEnum(required=True)
+    expires_at = graphene.Date()
+
+    class Meta:
+        description = "A customer card as a till sees it (masked code)."
+
+    @staticmethod
+    def of(card):
+        return PosCard(
+            masked_code=codes.masked(card.code),
+            kind=card.kind,
+            state=card.state,
+            expires_at=card.expires_at,
+        )
+
+
+class PosWalletBalance(graphene.ObjectType):
+    currency = graphene.String(required=True)
+    balance = graphene.Field(WalletBalance, required=True)
+
+    class Meta:
+        description = "A wallet balance in one currency."
+
+
+class PosPoints(graphene.ObjectType):
+    available = graphene.Int(required=True, description="Points that can be redeemed now.")
+    posted = graphene.Int(required=True, description="Booked points (below zero after a clawback).")
+    held = graphene.Int(required=True, description="Reserved by online checkouts.")
+    pending = graphene.Int(required=True, description="Earned, not yet available (returns window).")
+
+    class Meta:
+        description = "A customer's points at the till."
+
+
+class PosCustomer(graphene.ObjectType):
+    customer_id = graphene.ID(
+        description="The Saleor user's ID (null for a card sold anonymously)."
+    )
+    name = graphene.String(required=True)
+    email = graphene.String()
+    card = graphene.Field(PosCard, description="The card that was scanned, if any.")
+    cards = graphene.List(
+        graphene.NonNull(PosCard), required=True, description="The customer's active cards (masked)."
+    )
+    wallets = graphene.List(graphene.NonNull(PosWalletBalance), required=True)
+    points = graphene.Field(PosPoints, required=True)
+
+    class Meta:
+        description = "A customer identified at a till."
+
+    @staticmethod
+    def of(view: CustomerView):
+        customer = view.customer
+        user = customer.user
+        name = ""
+        if user is not None:
+            name = user.get_full_name() or ""
+        points = view.points
+        return PosCustomer(
+            customer_id=graphene.Node.to_global_id("User", user.pk) if user else None,
+            name=name,
+            email=(user.email if user else customer.email) or None,
+            card=PosCard.of(view.card) if view.card else None,
+            cards=[PosCard.of(card) for card in view.cards],
+            wallets=[
+                PosWalletBalance(
+                    currency=account.unit,
+                    balance=WalletBalance.of(account.unit, account.posted, account.held),
+                )
+                for account in view.wallets
+            ],
+            points=PosPoints(
+                available=points.available,
+                posted=points.posted,
+                held=points.held,
+                pending=points.pending,
+            ),
+        )
+
+
+class PosBooking(graphene.ObjectType):
+    id = graphene.ID(required=True, description="The ledger transaction's ID.")
+    reason = LedgerReasonEnum(required=True)
+    amount = graphene.String(
+        required=True, description="The customer's side, signed, as a decimal string."
+    )
+    unit = graphene.String(required=True, description="Currency code, or PTS.")
+    created = graphene.DateTime(required=True)
+
+    class Meta:
+        description = "One ledger transaction booked by a POS request."
+
+    @staticmethod
+    def of(txn):
+        entry = (
+            txn.entries.exclude(account__kind="system").order_by("pk").first()
+            or txn.entries.order_by("pk").first()
+        )
+        return PosBooking(
+            id=graphene.Node.to_global_id("LedgerTransaction", txn.pk),
+            reason=txn.reason,
+            amount=str(entry.signed_amount.quantize(Decimal(1).scaleb(-precision(entry.unit)))),
+            unit=entry.unit,
+            created=txn.created_at,
+        )
+
+
+class PosCustomerLookup(graphene.ObjectType):
+    customers = graphene.List(
+        graphene.NonNull(PosCustomer),
+        required=True,
+        description="The card's customer, or up to 5 matches of an e-mail or name search.",
+    )
+    customer_value_errors = graphene.List(graphene.NonNull(CustomerValueError), required=True)
+
+    class Meta:
+        description = "The result of a POS customer lookup, with typed errors."
+
+
+def result_money(amount, currency):
+    return money(amount, currency) if amount is not None and currency else None
+
+
+__all__ = ["PosBooking", "PosCard", "PosCustomer", "PosCustomerLookup", "PosPoints", "Money"]

@@ -1,0 +1,289 @@
+"""POS writes: record a sale (points by the program's ratio), pay with the wallet, top
+up the wallet (with the configured bonus tiers), redeem points for a discount value.
+
+Each write books through the ledger under the till's idempotency key (scope
+``app:<id>`` or ``user:<id>``): a retry returns the first booking, the same key with a
+different request is ``IDEMPOTENCY_CONFLICT``. A write that books more than one
+transaction (a top-up and its bonus) derives the extra keys from the caller's key.
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import List, Optional
+
+from django.db import transaction
+
+from .. import config as plugin_config
+from ..ledger import accounts, service
+from ..ledger.amounts import to_amount, validate_currency
+from ..ledger.errors import InsufficientFunds, InvalidReference, NegativeBalance
+from ..ledger.idempotency import IdempotencyKey
+from ..ledger.reasons import POINTS_UNIT, Reason, SystemAccountCode
+from ..loyalty import earning, lots
+from ..loyalty import program as programs
+from ..loyalty.errors import PointsBelowMinimum
+from ..models import Customer, CardState, IdempotencyRecord, LedgerTransaction
+from ..wallet import topups as wallet_topups
+from ..wallet.paid_values import round_down
+from .lookup import Identified
+
+class Required(InvalidReference):
+    code = "REQUIRED"
+
+
+MAX_KEY = 200  # derived keys append a suffix within the ledger's 255
+MAX_RECEIPT = 255
+
+
+@dataclass
+class Result:
+    customer: Customer
+    card: object
+    transactions: List[LedgerTransaction] = field(default_factory=list)
+    points: int = 0
+    amount: Optional[Decimal] = None
+    bonus: Optional[Decimal] = None
+    currency: Optional[str] = None
+
+    @property
+    def replayed(self):
+        return any(getattr(t, "replayed", False) for t in self.transactions)
+
+
+def clean_request(note, receipt, key, scope) -> tuple:
+    note = (note or "").strip()
+    if not note:
+        raise Required("A note is required for every POS booking.", field="note")
+    receipt = (receipt or "").strip()
+    if not receipt:
+        raise Required("The receipt reference is required.", field="receipt")
+    if len(receipt) > MAX_RECEIPT:
+        raise InvalidReference(f"A receipt reference is at most {MAX_RECEIPT} characters.", field="receipt")
+    if not key:
+        raise Required(
+            "Every POS booking needs an idempotencyKey, so a retry never books twice.",
+            field="idempotencyKey",
+        )
+    if len(key) > MAX_KEY:
+        raise InvalidReference(f"A POS idempotency key is at most {MAX_KEY} characters.", field="idempotencyKey")
+    return note, receipt, IdempotencyKey(scope=scope, key=key)
+
+
+def derived(idem: IdempotencyKey, part: str) -> IdempotencyKey:
+    return IdempotencyKey(scope=idem.scope, key=f"{idem.key}#pos:{part}")
+
+
+def _refs(who: Identified, receipt):
+    return service.References(
+        external_reference=receipt, card_id=who.card.pk if who.card else None
+    )
+
+
+def _booked(idem) -> Optional[LedgerTransaction]:
+    record = IdempotencyRecord.objects.filter(scope=idem.scope, key=idem.key).first()
+    if record is None or not record.transaction_id:
+        return None
+    txn = LedgerTransaction.objects.get(pk=record.transaction_id)
+    txn.replayed = True
+    return txn
+
+
+# --- sales: points by the program's earning rules ------------------------------------
+
+
+def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -> Result:
+    currency = validate_currency(currency)
+    amount = to_amount(amount, currency)
+    program = programs.get_program()
+    result = Result(who.customer, who.card, amount=amount, currency=currency)
+    if currency != programs.currency():
+        from ..ledger.errors import CurrencyMismatch
+
+        raise CurrencyMismatch(
+            f"Points are earned on sales in {programs.currency()}; this sale is in {currency}."
+        )
+    if not program.enabled:
+        return result
+    points = earning.amount_points(program, amount)
+    if points <= 0:
+        return result
+    account = accounts.points_account(who.customer)
+    txn = lots.credit(
+        account,
+        points,
+        service.Posting(
+            reason=Reason.POINTS_EARNED,
+            actor=actor,
+            note=note,
+            customer_note=f"{points} points earned in store (receipt {receipt})",
+            refs=_refs(who, receipt),
+            metadata={
+                **programs.earn_rules(program),
+                "channel": "pos",
+                "base": str(amount),
+                "currency": currency,
+                "raw_points": str((amount * Decimal(program.earn_points) / Decimal(program.earn_amount)).quantize(Decimal("0.001"))),
+            },
+        ),
+        idem,
+    )
+    result.transactions.append(txn)
+    result.points = int(txn.entries.get(account=account).amount)
+    return result
+
+
+# --- wallet --------------------------------------------------------------------------
+
+
+def wallet_pay(who: Identified, amount, currency, receipt, note, actor, idem) -> Result:
+    currency = validate_currency(currency)
+    amount = to_amount(amount, currency)
+    wallet = accounts.wallet_account(who.customer, currency)
+    txn = service.transfer(
+        wallet,
+        accounts.system_account(SystemAccountCode.REDEMPTION, currency),
+        amount,
+        service.Posting(
+            reason=Reason.POS_PAYMENT,
+            actor=actor,
+            note=note,
+            customer_note=f"Paid in store (receipt {receipt})",
+            refs=_refs(who, receipt),
+            metadata={"channel": "pos"},
+        ),
+        idem,
+    )
+    return Result(who.customer, who.card, [txn], amount=amount, currency=currency)
+
+
+def _sell_card(who: Identified) -> Identified:
+    """A card nobody owns yet is sold by its first top-up: it gets an anonymous
+    customer (registration moves the value to the shopper later)."""
+    from ..models import Card
+
+    if who.customer is not None:
+        return who
+    card = Card.objects.select_for_update().get(pk=who.card.pk)
+    if card.customer_id is None:
+        card.customer = Customer.objects.create()
+        card.state = CardState.ACTIVE
+        card.save(update_fields=["customer", "state"])
+    return Identified(card.customer, card)
+
+
+def wallet_top_up(who: Identified, amount, currency, receipt, note, actor, idem) -> Result:
+    currency = validate_currency(currency)
+    config = plugin_config.get_config()
+    amount = wallet_topups.validate_amount(amount, currency, config)
+    with transaction.atomic():
+        who = _sell_card(who)
+        wallet = accounts.wallet_account(who.customer, currency)
+        refs = _refs(who, receipt)
+        topup = service.transfer(
+            accounts.system_account(SystemAccountCode.FUNDING, currency),
+            wallet,
+            amount,
+            service.Posting(
+                reason=Reason.TOPUP,
+                actor=actor,
+                note=note,
+                customer_note=f"Top-up in store (receipt {receipt})",
+                refs=refs,
+                metadata={"channel": "pos"},
+            ),
+            idem,
+        )
+        result = Result(who.customer, who.card, [topup], amount=amount, currency=currency)
+        bonus_key = derived(idem, "bonus")
+        if getattr(topup, "replayed", False):
+            # The bonus of the first request stands, even if the tiers changed since.
+            bonus = _booked(bonus_key)
+        else:
+            bonus = _bonus(wallet, amount, currency, config, actor, note, refs, bonus_key)
+        if bonus is not None:
+            result.transactions.append(bonus)
+            result.bonus = bonus.entries.get(account=wallet).amount
+    return result
+
+
+def _bonus(wallet, amount, currency, config, actor, note, refs, idem):
+    tier = config.bonus_tier_for(amount)
+    if tier is None:
+        return None
+    value = round_down(amount * tier.percent / 100, currency)
+    if value <= 0:
+        return None
+    return service.transfer(
+        accounts.system_account(SystemAccountCode.BONUS, currency),
+        wallet,
+        value,
+        service.Posting(
+            reason=Reason.TOPUP_BONUS,
+            actor=actor,
+            note=note,
+            customer_note=f"Top-up bonus {tier.percent}% (receipt {refs.external_reference})",
+            refs=refs,
+            metadata={
+                "channel": "pos",
+                "tier_from": str(tier.threshold),
+                "tier_percent": str(tier.percent),
+                "tiers": config.topup_bonus_tiers_text,
+                "topup_total": str(amount),
+                "bonus_base": str(amount),
+            },
+        ),
+        idem,
+    )
+
+
+# --- points --------------------------------------------------------------------------
+
+
+def redeem_points(who: Identified, points, receipt, note, actor, idem) -> Result:
+    """Take ``points`` for a discount at the program's redemption rate (whole cents
+    only); the till gives the discount. Returns the value in ``amount``."""
+    program = programs.require_enabled()
+    rate = programs.redeem_rate(program)
+    points = int(to_amount(points, POINTS_UNIT, field="points"))
+    value = rate.check(points)
+    account = accounts.points_account(who.customer)
+    with transaction.atomic():
+        if not lots.already_used(idem):
+            fresh = lots.prepare(account)
+            if fresh.posted < 0:
+                raise NegativeBalance(
+                    f"The points balance is {int(fresh.posted)} after a clawback; points "
+                    "can be redeemed again once it is positive.",
+                    field="points",
+                )
+            available = int(fresh.available)
+            if available < program.redeem_min_balance:
+                raise PointsBelowMinimum(
+                    f"Points can be redeemed from a balance of {program.redeem_min_balance} "
+                    f"points; the customer has {available}."
+                )
+            if points > available:
+                raise InsufficientFunds(
+                    f"Only {available} points are available; {points} were requested.",
+                    field="points",
+                )
+        txn = lots.debit(
+            account,
+            points,
+            service.Posting(
+                reason=Reason.POINTS_REDEEMED,
+                actor=actor,
+                note=note,
+                customer_note=f"{points} points redeemed in store (receipt {receipt})",
+                refs=_refs(who, receipt),
+                metadata={
+                    "channel": "pos",
+                    "rate": rate.as_metadata(),
+                    "min_balance": program.redeem_min_balance,
+                    "points": points,
+                    "discount": str(value),
+                },
+            ),
+            idem,
+            destination=SystemAccountCode.POINTS_REDEEMED,
+        )
+    return Result(who.customer, who.card, [txn], points=points, amount=value, currency=rate.currency)

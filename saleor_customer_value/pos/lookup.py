@@ -1,0 +1,171 @@
+"""Identifying the customer at a till: by card (code, QR payload, chip UID: one
+indexed lookup each) or by e-mail / name (a few matches, masked codes only)."""
+from dataclasses import dataclass, field
+from typing import List, Optional
+
+from django.db.models import Q
+from django.utils import timezone
+
+from ..cards import codes
+from ..cards import lookup as card_lookup
+from ..ledger.errors import LedgerError
+from ..loyalty import queries as points_queries
+from ..models import Account, AccountKind, Card, CardState, Customer
+
+MAX_MATCHES = 5
+MIN_NAME_LENGTH = 3
+
+
+class InvalidCardCode(LedgerError):
+    code = "INVALID_CARD_CODE"
+    field = "code"
+
+
+class CardCodeTypo(LedgerError):
+    code = "CARD_CODE_TYPO"
+    field = "code"
+
+
+class CardNotUsable(LedgerError):
+    code = "CARD_NOT_USABLE"
+    field = "code"
+
+
+class CustomerNotFound(LedgerError):
+    code = "NOT_FOUND"
+    field = "customer"
+
+
+class InvalidIdentifier(LedgerError):
+    code = "INVALID"
+    field = "customer"
+
+
+@dataclass
+class Identified:
+    customer: Optional[Customer]
+    card: Optional[Card] = None
+
+
+@dataclass
+class CustomerView:
+    customer: Customer
+    card: Optional[Card]
+    cards: List[Card] = field(default_factory=list)
+    wallets: List[Account] = field(default_factory=list)
+    points: Optional[points_queries.PointsView] = None
+
+
+def _card_by_code(raw: str, field_name: str) -> Card:
+    try:
+        code = codes.parse(raw)
+    except codes.CheckDigitMismatch as exc:
+        raise CardCodeTypo(str(exc), field=field_name)
+    except codes.MalformedCode:
+        raise InvalidCardCode("This is not a card code.", field=field_name)
+    card = card_lookup.find(code)
+    if card is None:
+        raise InvalidCardCode("No card has this code.", field=field_name)
+    return card
+
+
+def _card_by_qr(raw: str) -> Card:
+    text = (raw or "").strip()
+    if not text.upper().startswith(codes.QR_PREFIX):
+        raise InvalidCardCode("This is not a card's QR code.", field="qrPayload")
+    return _card_by_code(text, "qrPayload")
+
+
+def _card_by_chip(raw: str) -> Card:
+    try:
+        uid = codes.normalise_chip_uid(raw)
+    except codes.MalformedCode as exc:
+        raise InvalidCardCode(str(exc), field="chipUid")
+    # Straight to the unique index: a chip UID is never read as a code here.
+    card = Card.objects.select_related("customer").filter(chip_uid=uid).first()
+    if card is None:
+        raise InvalidCardCode("No card has this chip.", field="chipUid")
+    return card
+
+
+def check_usable(card: Card, field_name: str, allow_unsold: bool = False):
+    """Raise ``CardNotUsable`` for a blocked, replaced or expired card (and for one
+    nobody owns yet, unless ``allow_unsold``: a top-up sells it)."""
+    today = timezone.localdate()
+    if card.state in (CardState.BLOCKED, CardState.REPLACED, CardState.EXPIRED) or (
+        card.expires_at and card.expires_at < today
+    ):
+        state = "expired" if card.expires_at and card.expires_at < today else card.state
+        raise CardNotUsable(f"This card is {state}; it cannot be used.", field=field_name)
+    if card.customer_id is None and not allow_unsold:
+        raise CardNotUsable(
+            "This card has not been sold or registered yet; top it up to sell it.",
+            field=field_name,
+        )
+
+
+def identify(data: dict, allow_unsold: bool = False) -> Identified:
+    """Exactly one of ``code``, ``qr_payload``, ``chip_uid``, ``customer`` (a Saleor
+    user, already resolved by the adapter)."""
+    given = [k for k in ("code", "qr_payload", "chip_uid", "user") if data.get(k)]
+    if len(given) != 1:
+        raise InvalidIdentifier(
+            "Identify the customer by exactly one of code, qrPayload, chipUid or customerId."
+        )
+    what = given[0]
+    if what == "user":
+        customer = Customer.objects.filter(user=data["user"]).first()
+        if customer is None:
+            customer = _customer_for_user(data["user"])
+        return Identified(customer)
+    field_name = {"code": "code", "qr_payload": "qrPayload", "chip_uid": "chipUid"}[what]
+    if what == "code":
+        card = _card_by_code(data["code"], field_name)
+    elif what == "qr_payload":
+        card = _card_by_qr(data["qr_payload"])
+    else:
+        card = _card_by_chip(data["chip_uid"])
+    check_usable(card, field_name, allow_unsold=allow_unsold)
+    return Identified(card.customer, card)
+
+
+def _customer_for_user(user):
+    from ..ledger import accounts
+
+    return accounts.customer_for_user(user)
+
+
+def search(email: str = None, name: str = None):
+    """Saleor users by exact e-mail, or by name (at least 3 characters): at most
+    ``MAX_MATCHES`` users. Never searches card codes."""
+    from saleor.account.models import User
+
+    if email:
+        users = User.objects.filter(email__iexact=email.strip())
+    else:
+        name = (name or "").strip()
+        if len(name) < MIN_NAME_LENGTH:
+            raise InvalidIdentifier(
+                f"Search by at least {MIN_NAME_LENGTH} characters of a name.", field="name"
+            )
+        query = Q()
+        for part in name.split():
+            query &= Q(first_name__icontains=part) | Q(last_name__icontains=part)
+        users = User.objects.filter(query)
+    return list(users.filter(is_active=True).order_by("pk")[:MAX_MATCHES])
+
+
+def view(customer: Customer, card: Optional[Card] = None) -> CustomerView:
+    wallets = list(
+        Account.objects.filter(customer=customer, kind=AccountKind.WALLET).order_by("unit")
+    )
+    cards = [card] if card is not None else list(
+        customer.cards.filter(state=CardState.ACTIVE).order_by("-created_at", "-pk")
+    )
+    return CustomerView(
+        customer=customer,
+        card=card,
+        cards=cards,
+        wallets=wallets,
+        points=points_queries.view(customer),
+    )
