@@ -36,3 +36,10 @@ class CustomerValueErrorCode(Enum):
     CARD_NOT_USABLE = "card_not_usable"
     CHIP_UID_TAKEN = "chip_uid_taken"
     BATCH_NOT_READY = "batch_not_ready"
+    INVALID_SIGNUP_LINK = "invalid_signup_link"
+    # Account creation (accountRegisterWithCard), as Saleor's AccountErrorCode
+    UNIQUE = "unique"
+    PASSWORD_ENTIRELY_NUMERIC = "password_entirely_numeric"
+    PASSWORD_TOO_COMMON = "password_too_common"
+    PASSWORD_TOO_SHORT = "password_too_short"
+    PASSWORD_TOO_SIMILAR = "password_too_similar"

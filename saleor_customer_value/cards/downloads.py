@@ -55,3 +55,45 @@ def download(request, token):
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(batch, data["f"])}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- a customer's own card (digital card files) ---------------------------------------
+# ``cardDownload`` hands the owner a signed URL valid for a few minutes; the view checks
+# the signature and that the signed user is still active and still owns the card, so a
+# link handed on stops working once the card changes hands (or after CARD_MAX_AGE).
+
+CARD_SALT = "customer_value.card_file"
+CARD_MAX_AGE = 300
+
+
+def card_token_for(card, fmt: str, user) -> str:
+    return signing.dumps({"c": card.pk, "f": fmt, "u": user.pk}, salt=CARD_SALT)
+
+
+def card_url_for(card, fmt: str, user) -> str:
+    return reverse("customer-value-card-download", args=[card_token_for(card, fmt, user)])
+
+
+def card_download(request, token):
+    from django.contrib.sites.models import Site
+
+    from ..models import Card
+    from . import digital
+
+    try:
+        data = signing.loads(token, salt=CARD_SALT, max_age=CARD_MAX_AGE)
+    except signing.BadSignature:  # SignatureExpired included
+        return HttpResponseForbidden("This download link is invalid or has expired.")
+    card = (
+        Card.objects.select_related("customer__user")
+        .filter(pk=data.get("c"), customer__user_id=data.get("u"), customer__user__is_active=True)
+        .first()
+    )
+    if card is None or data.get("f") not in digital.CONTENT_TYPES:
+        return HttpResponseForbidden("Permission denied.")
+    fmt = data["f"]
+    body = digital.render(card, fmt, shop_name=Site.objects.get_current().name)
+    response = HttpResponse(body, content_type=digital.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{digital.filename(card, fmt)}"'
+    response["Cache-Control"] = "no-store, private"
+    return response

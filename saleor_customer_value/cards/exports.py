@@ -124,7 +124,9 @@ def _pages(cards: Iterable[Card], title: str) -> Iterator[bytes]:
         yield "\n".join(page).encode("latin-1")
 
 
-def to_pdf(batch: CardBatch) -> bytes:
+def pdf_document(contents: Iterable[bytes], width: float = PAGE_W, height: float = PAGE_H) -> bytes:
+    """A PDF with one page of ``width`` x ``height`` points per content stream, fonts
+    F1 (Helvetica) and F2 (Courier-Bold)."""
     out = io.BytesIO()
     offsets = {}
 
@@ -138,14 +140,14 @@ def to_pdf(batch: CardBatch) -> bytes:
     obj(4, b"<< /Type /Font /Subtype /Type1 /BaseFont /Courier-Bold /Encoding /WinAnsiEncoding >>")
     kids = []
     number = 5
-    for content in _pages(batch_cards(batch), batch.name):
+    for content in contents:
         data = zlib.compress(content, 6)
         page_no, content_no = number, number + 1
         number += 2
         obj(
             page_no,
             (
-                f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {PAGE_W} {PAGE_H}] "
+                f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {width:.2f} {height:.2f}] "
                 f"/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> "
                 f"/Contents {content_no} 0 R >>"
             ).encode(),
@@ -170,6 +172,10 @@ def to_pdf(batch: CardBatch) -> bytes:
         out.write(b"%010d 00000 n \n" % offsets[n])
     out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref))
     return out.getvalue()
+
+
+def to_pdf(batch: CardBatch) -> bytes:
+    return pdf_document(_pages(batch_cards(batch), batch.name))
 
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}

@@ -151,7 +151,7 @@ def register(user, raw_code: str, ip: str = "") -> Card:
     return card
 
 
-def merge_balances(source, destination, card: Card, actor: Actor):
+def merge_balances(source, destination, card: Card, actor: Actor, action: str = "registered"):
     """Move every balance of ``source`` to ``destination`` (reason CARD_MERGE). Points
     move lot by lot with their expiry, so none lives longer or shorter than before."""
     from ..loyalty import lots
@@ -168,7 +168,7 @@ def merge_balances(source, destination, card: Card, actor: Actor):
                 service.Posting(
                     reason=Reason.CARD_MERGE,
                     actor=actor,
-                    note=f"Card ••••{card.code[-4:]} registered: balance merged.",
+                    note=f"Card ••••{card.code[-4:]} {action}: balance merged.",
                     refs=refs,
                     metadata={"from_customer": source.pk},
                 ),
@@ -194,7 +194,7 @@ def merge_balances(source, destination, card: Card, actor: Actor):
             service.Posting(
                 reason=Reason.CARD_MERGE,
                 actor=actor,
-                note=f"Card ••••{card.code[-4:]} registered: points merged.",
+                note=f"Card ••••{card.code[-4:]} {action}: points merged.",
                 refs=refs,
                 metadata={"from_customer": source.pk, "expires_at": lots.iso(expires_at)},
             ),

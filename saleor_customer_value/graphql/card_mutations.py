@@ -1,7 +1,10 @@
+from urllib.parse import urlencode
+
 import graphene
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ..cards import batches, codes, downloads, exports, registration
+from ..cards import batches, codes, digital, downloads, exports, linking, registration, signup
 from ..cards.registration import RegistrationError
 from ..error_codes import CustomerValueErrorCode as Code
 from ..models import Card as CardModel, CardBatchStatus, CardState
@@ -11,9 +14,13 @@ from .card_types import (
     CardBatch,
     CardBatchExportFile,
     CardExportFormatEnum,
+    CardFile,
+    CardFileFormatEnum,
     CardKindEnum,
+    CardLinkDirectionEnum,
+    CardSignupLink,
 )
-from .core import CustomerValueMutation, error, permission_denied
+from .core import CustomerValueMutation, error, has_permissions, permission_denied, request_actor
 
 
 def _login(info, what):
@@ -210,3 +217,193 @@ class CardReplace(CustomerValueMutation):
         old.replaced_by = new
         old.save(update_fields=["state", "replaced_by"])
         return cls(card=new, replaced_card=old)
+
+
+# --- digital cards, sign-up links, linking (issue 6) ----------------------------------
+
+
+def _own_card(mutation, info, card_id) -> CardModel:
+    """The caller's own card; anybody else's is reported as not found."""
+    user = _login(info, "download your card")
+    card = mutation.get_node_or_error(info, card_id, only_type=Card, field="id")
+    if card.customer_id is None or card.customer.user_id != user.pk:
+        raise error("id", f"Couldn't resolve to a node: {card_id}", Code.NOT_FOUND)
+    return card
+
+
+class CardDownload(CustomerValueMutation):
+    file = graphene.Field(CardFile)
+
+    class Arguments:
+        id = graphene.ID(required=True, description="ID of one of your cards.")
+        format = CardFileFormatEnum(required=True)
+
+    class Meta:
+        description = (
+            "A download link (5 minutes) for your own card: its QR code (SVG or PNG) or a "
+            "printable PDF card with your name, the code, the QR code and the expiry."
+        )
+
+    @classmethod
+    def perform_mutation(cls, _root, info, id, format):
+        card = _own_card(cls, info, id)
+        url = downloads.card_url_for(card, format, info.context.user)
+        return cls(
+            file=CardFile(
+                url=info.context.build_absolute_uri(url),
+                filename=digital.filename(card, format),
+                content_type=digital.CONTENT_TYPES[format],
+            )
+        )
+
+
+class CardSignupLinkCreate(CustomerValueMutation):
+    signup_link = graphene.Field(CardSignupLink)
+
+    class Arguments:
+        redirect_url = graphene.String(
+            description=(
+                "Storefront sign-up page; the returned URL is this with `?token=...`."
+            )
+        )
+        validity_days = graphene.Int(
+            description=(
+                f"How long the link works, 1 to {signup.MAX_VALIDITY_DAYS} days "
+                f"({signup.DEFAULT_VALIDITY_DAYS} by default)."
+            )
+        )
+
+    class Meta:
+        description = (
+            "A shareable sign-up link: whoever opens it creates an account and a digital "
+            "card in one step (`accountRegisterWithCard`)."
+        )
+        permissions = (CustomerValuePermissions.MANAGE_CARDS,)
+
+    @classmethod
+    def perform_mutation(cls, _root, info, redirect_url=None, validity_days=None):
+        from datetime import datetime, timezone as tz
+
+        from saleor.core.emails import prepare_url
+        from saleor.core.utils.url import validate_storefront_url
+
+        days = signup.DEFAULT_VALIDITY_DAYS if validity_days is None else validity_days
+        if not 1 <= days <= signup.MAX_VALIDITY_DAYS:
+            raise error(
+                "validityDays", f"Give 1 to {signup.MAX_VALIDITY_DAYS} days.", Code.INVALID
+            )
+        if redirect_url:
+            try:
+                validate_storefront_url(redirect_url)
+            except ValidationError as exc:
+                raise error("redirectUrl", exc.message, Code.INVALID)
+        token, expires = signup.make_token(
+            user=info.context.user, app=getattr(info.context, "app", None), days=days
+        )
+        url = prepare_url(urlencode({"token": token}), redirect_url) if redirect_url else None
+        return cls(
+            signup_link=CardSignupLink(
+                token=token, url=url, expires_at=datetime.fromtimestamp(expires, tz.utc)
+            )
+        )
+
+
+class AccountRegisterWithCard(CustomerValueMutation):
+    user = graphene.Field("saleor.graphql.account.types.User")
+    card = graphene.Field(Card, description="The new account's digital card.")
+    requires_confirmation = graphene.Boolean(
+        description="Whether the user must confirm the e-mail address before logging in."
+    )
+
+    class Arguments:
+        token = graphene.String(required=True, description="Token of the sign-up link.")
+        email = graphene.String(required=True)
+        password = graphene.String(required=True)
+        first_name = graphene.String()
+        last_name = graphene.String()
+        redirect_url = graphene.String(
+            description="Storefront URL for the confirmation e-mail (when the shop asks for confirmation)."
+        )
+
+    class Meta:
+        description = (
+            "Create an account and its digital card in one step, from a sign-up link "
+            "(`cardSignupLinkCreate`). Password rules and e-mail checks are Saleor's."
+        )
+
+    @classmethod
+    def perform_mutation(cls, _root, info, token, email, password, **data):
+        try:
+            result = signup.register(
+                token,
+                email,
+                password,
+                first_name=data.get("first_name") or "",
+                last_name=data.get("last_name") or "",
+                redirect_url=data.get("redirect_url"),
+                plugins=getattr(info.context, "plugins", None),
+            )
+        except signup.SignupLinkInvalid as exc:
+            raise error("token", exc.message, Code.INVALID_SIGNUP_LINK)
+        return cls(
+            user=result.user,
+            card=result.card,
+            requires_confirmation=result.requires_confirmation,
+        )
+
+
+class CardLink(CustomerValueMutation):
+    card = graphene.Field(Card, description="The linked card.")
+    cards = graphene.List(
+        graphene.NonNull(Card), description="All cards of the customer after linking."
+    )
+
+    class Arguments:
+        code = graphene.String(description="The code printed on the card.")
+        chip_uid = graphene.String(description="Or the chip UID of an NFC/RFID card.")
+        direction = CardLinkDirectionEnum(
+            description="Which customer survives the merge; CARD_TO_WALLET by default."
+        )
+        customer_id = graphene.ID(
+            description="The customer (a user ID) to link the card to; staff with MANAGE_CARDS."
+        )
+
+    class Meta:
+        description = (
+            "Link a card (say a chip card) to a wallet: the logged-in customer's, or as "
+            "staff a given customer's. Balances, points (with their expiry) and cards "
+            "merge into one customer, in the chosen direction. A card owned by somebody "
+            "else cannot be linked."
+        )
+
+    @classmethod
+    def perform_mutation(cls, _root, info, code=None, chip_uid=None, direction=None, customer_id=None):
+        from saleor.graphql.account.types import User
+
+        if bool(code) == bool(chip_uid):
+            raise error("code", "Give either the card's code or its chip UID.", Code.REQUIRED)
+        direction = direction or linking.CARD_TO_WALLET
+        if customer_id is not None:
+            if not has_permissions(info.context, (CustomerValuePermissions.MANAGE_CARDS,)):
+                raise permission_denied("Linking a card for a customer needs MANAGE_CARDS.")
+            user = cls.get_node_or_error(info, customer_id, only_type=User, field="customerId")
+            limits = []
+        else:
+            user = _login(info, "link a card")
+            limits = registration.limiters(user, info.context.META.get("REMOTE_ADDR", ""))
+        try:
+            card = linking.link(
+                user,
+                raw_code=code,
+                raw_chip_uid=chip_uid,
+                direction=direction,
+                actor=request_actor(info),
+                limits=limits,
+            )
+        except RegistrationError as exc:
+            raise error("chipUid" if chip_uid else "code", exc.message, Code(exc.code))
+        card.refresh_from_db()
+        return cls(
+            card=card,
+            cards=card.customer.cards.select_related("customer").order_by("-created_at", "-pk"),
+        )

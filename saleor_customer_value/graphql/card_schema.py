@@ -4,7 +4,18 @@ from saleor.graphql.decorators import permission_required
 
 from ..models import Card as CardModel, CardBatch as CardBatchModel, Customer
 from ..permissions import CustomerValuePermissions
-from .card_mutations import CardBatchCreate, CardBatchExport, CardBlock, CardRegister, CardReplace
+from ..cards import digital
+from .card_mutations import (
+    AccountRegisterWithCard,
+    CardBatchCreate,
+    CardBatchExport,
+    CardBlock,
+    CardDownload,
+    CardLink,
+    CardRegister,
+    CardReplace,
+    CardSignupLinkCreate,
+)
 from .card_types import Card, CardBatch
 
 
@@ -13,6 +24,14 @@ class CardQueries(graphene.ObjectType):
         graphene.NonNull(Card),
         required=True,
         description="The logged-in customer's cards, newest first (with their codes).",
+    )
+    my_digital_card = graphene.Field(
+        Card,
+        required=True,
+        description=(
+            "The logged-in customer's digital card, issued on first request (and again "
+            "once it expired). Get its QR code or a PDF card with `cardDownload`."
+        ),
     )
     card_batch = graphene.Field(
         CardBatch,
@@ -39,6 +58,10 @@ class CardQueries(graphene.ObjectType):
             .order_by("-created_at", "-pk")
         )
 
+    @login_required
+    def resolve_my_digital_card(self, info):
+        return digital.for_user(info.context.user)
+
     @permission_required(CustomerValuePermissions.MANAGE_CARDS)
     def resolve_card_batch(self, info, id):
         return graphene.Node.get_node_from_global_id(info, id, CardBatch)
@@ -64,3 +87,7 @@ class CardMutations(graphene.ObjectType):
     card_register = CardRegister.Field()
     card_block = CardBlock.Field()
     card_replace = CardReplace.Field()
+    card_download = CardDownload.Field()
+    card_link = CardLink.Field()
+    card_signup_link_create = CardSignupLinkCreate.Field()
+    account_register_with_card = AccountRegisterWithCard.Field()

@@ -112,3 +112,48 @@ class CardBatchExportFile(graphene.ObjectType):
     url = graphene.String(required=True, description="Download URL, valid for 10 minutes.")
     filename = graphene.String(required=True)
     content_type = graphene.String(required=True)
+
+
+class CardFileFormatEnum(graphene.Enum):
+    SVG = "svg"
+    PNG = "png"
+    PDF = "pdf"
+
+    @property
+    def description(self):
+        return {
+            "svg": "The card's QR code as SVG.",
+            "png": "The card's QR code as PNG.",
+            "pdf": "A printable card (ID-1 size) with name, code, QR code and expiry.",
+        }.get(self.value)
+
+
+class CardFile(graphene.ObjectType):
+    url = graphene.String(required=True, description="Download URL, valid for 5 minutes.")
+    filename = graphene.String(required=True)
+    content_type = graphene.String(required=True)
+
+
+class CardLinkDirectionEnum(graphene.Enum):
+    CARD_TO_WALLET = "card_to_wallet"
+    WALLET_TO_CARD = "wallet_to_card"
+
+    @property
+    def description(self):
+        return {
+            "card_to_wallet": (
+                "The customer's wallet stays; the card's balances and points merge into it."
+            ),
+            "wallet_to_card": (
+                "The card's customer stays; the customer's wallet, points and cards merge "
+                "into it and the account moves over."
+            ),
+        }.get(self.value)
+
+
+class CardSignupLink(graphene.ObjectType):
+    token = graphene.String(
+        required=True, description="Signed token for `accountRegisterWithCard`."
+    )
+    url = graphene.String(description="The storefront URL with the token, if one was given.")
+    expires_at = graphene.DateTime(required=True)

@@ -10,6 +10,7 @@ from .card_schema import CardMutations, CardQueries
 from .ledger_filters import LedgerTransactionFilterInput
 from .ledger_mutations import LedgerTransactionReverse
 from .loyalty_schema import LoyaltyMutations, LoyaltyQueries
+from .pos_schema import PosMutations, PosQueries
 from .types import LedgerSystemBalance, LedgerTransaction
 from .wallet_products import (
     CheckoutGiftVoucherRecipientSet,
@@ -19,7 +20,7 @@ from .wallet_products import (
 from .wallet_schema import WalletMutations, WalletQueries
 
 
-class CustomerValueQueries(CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType):
+class CustomerValueQueries(PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType):
     ledger_transactions = FilterInputConnectionField(
         LedgerTransaction,
         filter=LedgerTransactionFilterInput(description="Filtering options."),
@@ -58,7 +59,7 @@ class CustomerValueQueries(CardQueries, LoyaltyQueries, WalletQueries, graphene.
         ]
 
 
-class CustomerValueMutations(CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType):
+class CustomerValueMutations(PosMutations, CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType):
     ledger_transaction_reverse = LedgerTransactionReverse.Field()
     checkout_wallet_top_up_add = CheckoutWalletTopUpAdd.Field()
     checkout_gift_voucher_recipient_set = CheckoutGiftVoucherRecipientSet.Field()
