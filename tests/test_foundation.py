@@ -166,3 +166,23 @@ def test_migrations_match_the_models(db):
 
     # --check exits non-zero when a model change has no migration yet
     call_command("makemigrations", "customer_value", "--check", "--dry-run", verbosity=0)
+
+
+def test_demo_data_command_is_idempotent(db):
+    from django.core.management import call_command
+
+    from saleor_customer_value.loyalty.program import get_program
+    from saleor_customer_value.models import Account
+
+    # when it runs twice
+    call_command("customer_value_demo", stdout=open("/dev/null", "w"))
+    call_command("customer_value_demo", stdout=open("/dev/null", "w"))
+
+    # then the shopper has one set of bookings and the program is on
+    balances = {
+        (a.kind, a.unit): a.posted
+        for a in Account.objects.filter(customer__email="shopper@example.com")
+    }
+    assert balances == {("wallet", "EUR"): Decimal("62.500"), ("points", "PTS"): Decimal("1200.000")}
+    program = get_program()
+    assert (program.enabled, program.earn_points, program.earn_amount) == (True, 10, Decimal("5.00"))

@@ -3,13 +3,17 @@
 Idempotent: every booking carries an idempotency key, so running it again books nothing.
 """
 from django.conf import settings
+from decimal import Decimal
+
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from saleor.account.models import User
 
 from ...ledger import accounts, service
 from ...ledger.actors import Actor
 from ...ledger.idempotency import IdempotencyKey
 from ...ledger.reasons import Reason, SystemAccountCode
+from ...loyalty import program as loyalty_program
 
 EMAIL = "shopper@example.com"
 PASSWORD = "shopper-demo"
@@ -19,6 +23,7 @@ class Command(BaseCommand):
     help = "Create a demo shopper with wallet money and points (idempotent)."
 
     def handle(self, *args, **options):
+        self._enable_loyalty_program()
         user = User.objects.filter(email=EMAIL).first()
         if user is None:
             user = User.objects.create_user(EMAIL, PASSWORD, first_name="Demo", last_name="Shopper")
@@ -51,3 +56,27 @@ class Command(BaseCommand):
             f"demo shopper {EMAIL}: wallet {wallet.posted:.2f} {currency}, "
             f"{points.posted:.0f} points"
         )
+
+    def _enable_loyalty_program(self):
+        """The seed's example program: 10 points per 5.00, 100 points = 1.00 off,
+        2,500 points -> 25.00 in the wallet, points expire after a year. Only on a
+        program nobody configured yet, so a shop owner's settings are never undone."""
+        with transaction.atomic():
+            program = loyalty_program.get_program()
+            untouched = program.earn_points == 1 and program.earn_amount == 1
+            if program.enabled or not untouched:
+                return
+            loyalty_program.update_program(
+                {
+                    "enabled": True,
+                    "earn_points": 10,
+                    "earn_amount": Decimal("5.00"),
+                    "registration_points": 100,
+                    "redeem_points": 100,
+                    "redeem_amount": Decimal("1.00"),
+                    "convert_points": 2500,
+                    "convert_amount": Decimal("25.00"),
+                    "expiry_days": 365,
+                }
+            )
+        self.stdout.write("loyalty program enabled: 10 points per 5.00, 100 points = 1.00")
