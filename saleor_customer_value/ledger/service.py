@@ -166,22 +166,14 @@ def _validate_legs(legs: List[Leg]) -> List[Leg]:
     return clean
 
 
-def _insert(
-    legs: List[Leg],
-    posting: Posting,
-    now: datetime,
-    reversal_of=None,
-    hold=None,
-    customer_id=None,
-) -> LedgerTransaction:
-    if posting.reason not in REASONS:
-        raise ValueError(f"unknown reason {posting.reason!r}")
-    if customer_id is None:
-        customer_id = next(
-            (leg.account.customer_id for leg in legs if leg.account.customer_id), None
-        )
+def _customer_of(legs: List[Leg]):
+    return next((leg.account.customer_id for leg in legs if leg.account.customer_id), None)
+
+
+def _transaction_row(posting: Posting, now, customer_id, reversal_of=None, hold=None):
+    """The (unsaved) transaction row a posting describes; both write paths use it."""
     actor = posting.actor
-    txn = LedgerTransaction.objects.create(
+    return LedgerTransaction(
         reason=posting.reason,
         created_at=now,
         actor_type=actor.type,
@@ -197,6 +189,22 @@ def _insert(
         metadata=posting.metadata or {},
         **posting.refs.as_fields(),
     )
+
+
+def _insert(
+    legs: List[Leg],
+    posting: Posting,
+    now: datetime,
+    reversal_of=None,
+    hold=None,
+    customer_id=None,
+) -> LedgerTransaction:
+    if posting.reason not in REASONS:
+        raise ValueError(f"unknown reason {posting.reason!r}")
+    if customer_id is None:
+        customer_id = _customer_of(legs)
+    txn = _transaction_row(posting, now, customer_id, reversal_of=reversal_of, hold=hold)
+    txn.save(force_insert=True)
     Entry.objects.bulk_create(
         [
             Entry(
@@ -244,29 +252,10 @@ _FUNDS_SQLSTATE = "CV001"
 
 def _post_in_db(legs: List[Leg], posting: Posting, idem: Optional[IdempotencyKey]):
     now = timezone.now()
-    actor = posting.actor
-    refs = posting.refs
-    customer_id = next(
-        (leg.account.customer_id for leg in legs if leg.account.customer_id), None
-    )
+    customer_id = _customer_of(legs)
     # Built first, as ``objects.create`` would: the same validation of the values, and
     # the instance returned needs no re-query (every field is known here).
-    txn = LedgerTransaction(
-        reason=posting.reason,
-        created_at=now,
-        actor_type=actor.type,
-        actor_user=actor.user,
-        actor_app=actor.app,
-        actor_label=actor.label,
-        note=posting.note or "",
-        customer_note=posting.customer_note or "",
-        customer_id=customer_id,
-        reversal_of=None,
-        hold=None,
-        is_clawback=posting.is_clawback,
-        metadata=posting.metadata or {},
-        **refs.as_fields(),
-    )
+    txn = _transaction_row(posting, now, customer_id)
     # The same customer accounts and funds checks as _lock_accounts/_post_locked.
     customer = {
         leg.account.pk: leg.account
