@@ -121,7 +121,7 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -
                 "channel": "pos",
                 "base": str(amount),
                 "currency": currency,
-                "raw_points": str((amount * Decimal(program.earn_points) / Decimal(program.earn_amount)).quantize(Decimal("0.001"))),
+                "raw_points": str((amount * earning.earn_ratio(program)).quantize(Decimal("0.001"))),
             },
         ),
         idem,
