@@ -1,66 +1,25 @@
-"""The plugin's GraphQL queries and mutations, merged into Saleor's by ``graphql.api``."""
+"""The plugin's GraphQL queries and mutations, merged into Saleor's by ``graphql.api``.
+
+Each domain keeps its own package (``types``, ``mutations``, ``schema``) the way
+``saleor/graphql/`` is split; this module only combines their ``*Queries`` and
+``*Mutations``.
+"""
 import graphene
-from saleor.graphql.core.fields import FilterInputConnectionField
-from saleor.graphql.decorators import permission_required
 
-from ..ledger import queries
-from ..models import Account, AccountKind, LedgerTransaction as LedgerTransactionModel
-from ..permissions import CustomerValuePermissions
-from .card_schema import CardMutations, CardQueries
-from .ledger_filters import LedgerTransactionFilterInput
-from .ledger_mutations import LedgerTransactionReverse
-from .loyalty_schema import LoyaltyMutations, LoyaltyQueries
-from .pos_schema import PosMutations, PosQueries
-from .types import LedgerSystemBalance, LedgerTransaction
-from .wallet_products import (
-    CheckoutGiftVoucherRecipientSet,
-    CheckoutWalletTopUpAdd,
-    WalletRedeemGiftCard,
-)
-from .wallet_schema import WalletMutations, WalletQueries
+from .cards.schema import CardMutations, CardQueries
+from .ledger.schema import LedgerMutations, LedgerQueries
+from .loyalty.schema import LoyaltyMutations, LoyaltyQueries
+from .pos.schema import PosMutations, PosQueries
+from .wallet.schema import WalletMutations, WalletQueries
 
 
-class CustomerValueQueries(PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType):
-    ledger_transactions = FilterInputConnectionField(
-        LedgerTransaction,
-        filter=LedgerTransactionFilterInput(description="Filtering options."),
-        description="The ledger's audit trail, newest first (reversals included).",
-    )
-    ledger_transaction = graphene.Field(
-        LedgerTransaction,
-        id=graphene.Argument(graphene.ID, required=True),
-        description="Look up a ledger transaction by ID.",
-    )
-    ledger_system_balances = graphene.List(
-        graphene.NonNull(LedgerSystemBalance),
-        required=True,
-        description=(
-            "Balances of the system accounts (the other side of customer movements). "
-            "Computed from entries: an auditor's reconciliation view."
-        ),
-    )
-
-    @permission_required(CustomerValuePermissions.VIEW_LEDGER)
-    def resolve_ledger_transactions(self, info, **_kwargs):
-        return LedgerTransactionModel.objects.order_by("-pk")
-
-    @permission_required(CustomerValuePermissions.VIEW_LEDGER)
-    def resolve_ledger_transaction(self, info, id):
-        return graphene.Node.get_node_from_global_id(info, id, LedgerTransaction)
-
-    @permission_required(CustomerValuePermissions.VIEW_LEDGER)
-    def resolve_ledger_system_balances(self, info):
-        accounts = Account.objects.filter(kind=AccountKind.SYSTEM).order_by(
-            "system_code", "unit"
-        )
-        return [
-            LedgerSystemBalance(account=account, balance=queries.balance(account))
-            for account in accounts
-        ]
+class CustomerValueQueries(
+    LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
+):
+    pass
 
 
-class CustomerValueMutations(PosMutations, CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType):
-    ledger_transaction_reverse = LedgerTransactionReverse.Field()
-    checkout_wallet_top_up_add = CheckoutWalletTopUpAdd.Field()
-    checkout_gift_voucher_recipient_set = CheckoutGiftVoucherRecipientSet.Field()
-    wallet_redeem_gift_card = WalletRedeemGiftCard.Field()
+class CustomerValueMutations(
+    LedgerMutations, PosMutations, CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType
+):
+    pass

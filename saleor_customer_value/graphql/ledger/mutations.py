@@ -1,10 +1,10 @@
 import graphene
 
-from ..ledger import service
-from ..models import AccountKind
-from ..models import LedgerTransaction as LedgerTransactionModel
-from ..permissions import CustomerValuePermissions
-from .core import (
+from ...ledger import service
+from ...models import AccountKind
+from ...models import LedgerTransaction as LedgerTransactionModel
+from ...permissions import CustomerValuePermissions
+from ..core import (
     IDEMPOTENCY_KEY_ARGUMENT,
     CustomerValueMutation,
     error,
@@ -13,7 +13,7 @@ from .core import (
     permission_denied,
     request_actor,
 )
-from ..error_codes import CustomerValueErrorCode as Code
+from ...error_codes import CustomerValueErrorCode as Code
 from .types import LedgerTransaction
 
 

@@ -8,9 +8,9 @@ from saleor.graphql.core.connection import CountableDjangoObjectType
 from saleor.graphql.core.fields import PrefetchingConnectionField
 from saleor.graphql.core.types import Money
 
-from ..ledger import queries
-from ..models import Account, Customer, Entry
-from .enums import LedgerReasonEnum
+from ...ledger import queries
+from ...models import Account, Customer, Entry
+from ..enums import LedgerReasonEnum
 
 
 def money(amount, currency):

@@ -3,9 +3,9 @@ from saleor.graphql.core.scalars import Decimal
 from graphene import relay
 from saleor.graphql.core.connection import CountableDjangoObjectType
 
-from .. import models
-from ..ledger import queries
-from .enums import (
+from ... import models
+from ...ledger import queries
+from ..enums import (
     LedgerAccountKindEnum,
     LedgerActorTypeEnum,
     LedgerReasonEnum,

@@ -4,12 +4,12 @@ import graphene
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ..cards import batches, codes, digital, downloads, exports, linking, registration, signup
-from ..cards.registration import RegistrationError
-from ..error_codes import CustomerValueErrorCode as Code
-from ..models import Card as CardModel, CardBatchStatus, CardState
-from ..permissions import CustomerValuePermissions
-from .card_types import (
+from ...cards import batches, codes, digital, downloads, exports, linking, registration, signup
+from ...cards.registration import RegistrationError
+from ...error_codes import CustomerValueErrorCode as Code
+from ...models import Card as CardModel, CardBatchStatus, CardState
+from ...permissions import CustomerValuePermissions
+from .types import (
     Card,
     CardBatch,
     CardBatchExportFile,
@@ -20,7 +20,7 @@ from .card_types import (
     CardLinkDirectionEnum,
     CardSignupLink,
 )
-from .core import CustomerValueMutation, error, has_permissions, permission_denied, request_actor
+from ..core import CustomerValueMutation, error, has_permissions, permission_denied, request_actor
 
 
 def _login(info, what):

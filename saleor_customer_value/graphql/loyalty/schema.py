@@ -7,13 +7,13 @@ import graphene
 from graphql_jwt.decorators import login_required
 from saleor.graphql.decorators import one_of_permissions_required, permission_required
 
-from ..ledger import accounts
-from ..ledger.errors import LedgerError
-from ..loyalty import bookings, queries
-from ..loyalty import program as programs
-from ..models import Customer
-from ..permissions import CustomerValuePermissions
-from .loyalty_mutations import (
+from ...ledger import accounts
+from ...ledger.errors import LedgerError
+from ...loyalty import bookings, queries
+from ...loyalty import program as programs
+from ...models import Customer
+from ...permissions import CustomerValuePermissions
+from .mutations import (
     CheckoutPointsApply,
     CheckoutPointsRemove,
     LoyaltyActionRecord,
@@ -25,7 +25,7 @@ from .loyalty_mutations import (
     PointsConvertToWallet,
     checkout_quote,
 )
-from .loyalty_types import (
+from .types import (
     CheckoutPointsQuote,
     LoyaltyPoints,
     LoyaltyPointsBalance,

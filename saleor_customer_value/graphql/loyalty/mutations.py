@@ -7,15 +7,15 @@ import graphene
 from saleor.graphql.checkout.types import Checkout
 from saleor.graphql.core.scalars import Decimal
 
-from ..error_codes import CustomerValueErrorCode as Code
-from ..ledger import accounts
-from ..loyalty import actions, bookings, conversion
-from ..loyalty import checkout as points_checkout
-from ..loyalty import earning as earning_rules
-from ..loyalty import program as programs
-from ..loyalty import queries
-from ..permissions import CustomerValuePermissions
-from .core import (
+from ...error_codes import CustomerValueErrorCode as Code
+from ...ledger import accounts
+from ...loyalty import actions, bookings, conversion
+from ...loyalty import checkout as points_checkout
+from ...loyalty import earning as earning_rules
+from ...loyalty import program as programs
+from ...loyalty import queries
+from ...permissions import CustomerValuePermissions
+from ..core import (
     IDEMPOTENCY_KEY_ARGUMENT,
     CustomerValueMutation,
     error,
@@ -24,7 +24,7 @@ from .core import (
     permission_denied,
     request_actor,
 )
-from .loyalty_types import (
+from .types import (
     CheckoutPointsQuote,
     LoyaltyEarnBaseEnum,
     LoyaltyEarnMomentEnum,
@@ -36,8 +36,8 @@ from .loyalty_types import (
     LoyaltyProgram,
     LoyaltyReviewPolicyEnum,
 )
-from .types import LedgerTransaction
-from .wallet_types import Wallet, WalletView
+from ..ledger.types import LedgerTransaction
+from ..wallet.types import Wallet, WalletView
 
 POINTS_INPUT = dict(
     description=(

@@ -9,12 +9,12 @@ import graphene
 from saleor.graphql.core.scalars import Decimal
 from saleor.graphql.core.types import Money
 
-from ..error_codes import CustomerValueErrorCode as Code
-from ..ledger.errors import LedgerError
-from ..permissions import CustomerValuePermissions
-from ..pos import bookings, lookup, reversals
-from .core import CustomerValueError, CustomerValueMutation, has_permissions, request_actor
-from .pos_types import PosBooking, PosCustomer, PosCustomerLookup, result_money
+from ...error_codes import CustomerValueErrorCode as Code
+from ...ledger.errors import LedgerError
+from ...permissions import CustomerValuePermissions
+from ...pos import bookings, lookup, reversals
+from ..core import CustomerValueError, CustomerValueMutation, has_permissions, request_actor
+from .types import PosBooking, PosCustomer, PosCustomerLookup, result_money
 
 USE_POS = CustomerValuePermissions.USE_POS
 
@@ -219,7 +219,7 @@ class PosReverse(PosMutation):
         note, receipt, idem = cls.clean(info, data)
         done = reversals.reverse_receipt(receipt, note, request_actor(info), idem)
         customer_id = done[0].customer_id
-        from ..models import Customer
+        from ...models import Customer
 
         customer = Customer.objects.filter(pk=customer_id).first()
         return cls(
@@ -255,7 +255,7 @@ def lookup_customers(info, data):
 
         field = snake_to_camel_case(exc.field) if exc.field else None
         return _errors(field, exc.message, exc.code.lower())
-    from ..ledger import accounts
+    from ...ledger import accounts
 
     return PosCustomerLookup(
         customers=[PosCustomer.of(lookup.view(accounts.customer_for_user(u))) for u in users],

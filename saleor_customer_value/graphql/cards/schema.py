@@ -2,10 +2,10 @@ import graphene
 from graphql_jwt.decorators import login_required
 from saleor.graphql.decorators import permission_required
 
-from ..models import Card as CardModel, CardBatch as CardBatchModel, Customer
-from ..permissions import CustomerValuePermissions
-from ..cards import digital
-from .card_mutations import (
+from ...models import Card as CardModel, CardBatch as CardBatchModel, Customer
+from ...permissions import CustomerValuePermissions
+from ...cards import digital
+from .mutations import (
     AccountRegisterWithCard,
     CardBatchCreate,
     CardBatchExport,
@@ -16,7 +16,7 @@ from .card_mutations import (
     CardReplace,
     CardSignupLinkCreate,
 )
-from .card_types import Card, CardBatch
+from .types import Card, CardBatch
 
 
 class CardQueries(graphene.ObjectType):

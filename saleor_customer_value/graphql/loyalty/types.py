@@ -5,9 +5,9 @@ from saleor.graphql.core.connection import CountableDjangoObjectType
 from saleor.graphql.core.fields import PrefetchingConnectionField
 from saleor.graphql.core.types import Money, TaxedMoney
 
-from .. import models
-from ..loyalty import program as programs
-from ..models.loyalty import (
+from ... import models
+from ...loyalty import program as programs
+from ...models.loyalty import (
     EarnBase,
     EarnMoment,
     EarnRounding,
@@ -16,8 +16,8 @@ from ..models.loyalty import (
     MaxDiscountType,
     ReviewPolicy,
 )
-from .enums import CustomerValueErrorCode, LedgerReasonEnum
-from .wallet_types import money
+from ..enums import CustomerValueErrorCode, LedgerReasonEnum
+from ..wallet.types import money
 
 
 def _enum(name, choices, description):
@@ -280,13 +280,13 @@ class LoyaltyPoints(graphene.ObjectType):
 
     @staticmethod
     def resolve_lots(root, _info, statuses=None):
-        from ..loyalty import lots
+        from ...loyalty import lots
 
         return lots.lots_of(root.account, statuses)
 
     @staticmethod
     def resolve_movements(root, _info, date_from=None, date_to=None, reasons=None, **_kwargs):
-        from ..loyalty import queries
+        from ...loyalty import queries
 
         return queries.history(root.account, created_from=date_from, created_to=date_to, reasons=reasons)
 

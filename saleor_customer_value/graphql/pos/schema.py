@@ -1,6 +1,6 @@
 import graphene
 
-from .pos_mutations import (
+from .mutations import (
     PosPointsRedeem,
     PosReverse,
     PosSaleRecord,
@@ -8,7 +8,7 @@ from .pos_mutations import (
     PosWalletTopUp,
     lookup_customers,
 )
-from .pos_types import PosCustomerLookup
+from .types import PosCustomerLookup
 
 
 class PosQueries(graphene.ObjectType):

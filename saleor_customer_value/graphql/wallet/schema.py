@@ -4,12 +4,12 @@ from saleor.graphql.core.scalars import Decimal
 from graphql_jwt.decorators import login_required
 from saleor.graphql.decorators import one_of_permissions_required, permission_required
 
-from ..ledger.amounts import validate_currency
-from ..ledger.errors import LedgerError
-from ..models import AccountKind, Customer
-from ..permissions import CustomerValuePermissions
-from ..wallet import bookings
-from .wallet_mutations import (
+from ...ledger.amounts import validate_currency
+from ...ledger.errors import LedgerError
+from ...models import AccountKind, Customer
+from ...permissions import CustomerValuePermissions
+from ...wallet import bookings
+from .mutations import (
     CheckoutWalletApply,
     CheckoutWalletPaymentToken,
     CheckoutWalletRemove,
@@ -18,7 +18,12 @@ from .wallet_mutations import (
     WalletDebit,
     checkout_wallet_payment,
 )
-from .wallet_types import CheckoutWalletPayment, Wallet, WalletBalance, WalletBookingPreview, WalletView
+from .products import (
+    CheckoutGiftVoucherRecipientSet,
+    CheckoutWalletTopUpAdd,
+    WalletRedeemGiftCard,
+)
+from .types import CheckoutWalletPayment, Wallet, WalletBalance, WalletBookingPreview, WalletView
 
 
 def wallets_of(user):
@@ -131,3 +136,6 @@ class WalletMutations(graphene.ObjectType):
     wallet_credit = WalletCredit.Field()
     wallet_debit = WalletDebit.Field()
     order_refund_to_wallet = OrderRefundToWallet.Field()
+    checkout_wallet_top_up_add = CheckoutWalletTopUpAdd.Field()
+    checkout_gift_voucher_recipient_set = CheckoutGiftVoucherRecipientSet.Field()
+    wallet_redeem_gift_card = WalletRedeemGiftCard.Field()

@@ -7,18 +7,18 @@ from saleor.graphql.checkout.types import Checkout
 from saleor.graphql.core.scalars import Decimal
 from saleor.graphql.core.types import Money
 
-from .. import config
-from ..error_codes import CustomerValueErrorCode as Code
-from ..ledger.errors import InvalidAmount
-from ..wallet import gift_cards, topups
-from .core import (
+from ... import config
+from ...error_codes import CustomerValueErrorCode as Code
+from ...ledger.errors import InvalidAmount
+from ...wallet import gift_cards, topups
+from ..core import (
     IDEMPOTENCY_KEY_ARGUMENT,
     CustomerValueMutation,
     error,
     idempotency_key as request_idempotency_key,
     permission_denied,
 )
-from .wallet_types import Wallet, WalletView, money
+from .types import Wallet, WalletView, money
 
 
 def _is_user(context) -> bool:

@@ -5,9 +5,9 @@ import graphene
 from graphene import relay
 from saleor.graphql.core.connection import CountableDjangoObjectType
 
-from .. import models
-from ..cards import codes
-from ..models.cards import CardBatchStatus, CardKind, CardState
+from ... import models
+from ...cards import codes
+from ...models.cards import CardBatchStatus, CardKind, CardState
 
 
 class CardKindEnum(graphene.Enum):

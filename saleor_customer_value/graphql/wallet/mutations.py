@@ -3,19 +3,19 @@ from saleor.graphql.checkout.types import Checkout
 from saleor.graphql.core.scalars import Decimal
 from saleor.graphql.order.types import Order
 
-from ..ledger import accounts
-from ..ledger.reasons import Reason
-from ..permissions import CustomerValuePermissions
-from ..wallet import bookings, checkout as wallet_checkout, payments, refunds
-from .core import (
+from ...ledger import accounts
+from ...ledger.reasons import Reason
+from ...permissions import CustomerValuePermissions
+from ...wallet import bookings, checkout as wallet_checkout, payments, refunds
+from ..core import (
     IDEMPOTENCY_KEY_ARGUMENT,
     CustomerValueMutation,
     idempotency_key as make_key,
     owned_checkout,
     request_actor,
 )
-from .types import LedgerTransaction
-from .wallet_types import CheckoutWalletPayment, Wallet, WalletView, money
+from ..ledger.types import LedgerTransaction
+from .types import CheckoutWalletPayment, Wallet, WalletView, money
 
 
 def checkout_wallet_payment(info, checkout):

@@ -5,13 +5,13 @@ from decimal import Decimal
 import graphene
 from saleor.graphql.core.types import Money
 
-from ..cards import codes
-from ..ledger.amounts import precision
-from ..pos.lookup import CustomerView
-from .card_types import CardKindEnum, CardStateEnum
-from .core import CustomerValueError
-from .enums import LedgerReasonEnum
-from .wallet_types import WalletBalance, money
+from ...cards import codes
+from ...ledger.amounts import precision
+from ...pos.lookup import CustomerView
+from ..cards.types import CardKindEnum, CardStateEnum
+from ..core import CustomerValueError
+from ..enums import LedgerReasonEnum
+from ..wallet.types import WalletBalance, money
 
 
 class PosCard(graphene.ObjectType):

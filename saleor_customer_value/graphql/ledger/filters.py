@@ -7,9 +7,9 @@ from saleor.graphql.core.types import FilterInputObjectType
 from saleor.graphql.core.types.common import DateTimeRangeInput
 from saleor.graphql.utils import get_nodes
 
-from ..ledger import queries
-from ..models import LedgerTransaction
-from .enums import LedgerReasonEnum
+from ...ledger import queries
+from ...models import LedgerTransaction
+from ..enums import LedgerReasonEnum
 
 
 class DecimalRangeInput(graphene.InputObjectType):
