@@ -43,3 +43,10 @@ class CustomerValueErrorCode(Enum):
     PASSWORD_TOO_COMMON = "password_too_common"
     PASSWORD_TOO_SHORT = "password_too_short"
     PASSWORD_TOO_SIMILAR = "password_too_similar"
+    # Badges and rewards
+    REWARD_NOT_AVAILABLE = "reward_not_available"
+    REWARD_OUT_OF_STOCK = "reward_out_of_stock"
+    REWARD_LIMIT_REACHED = "reward_limit_reached"
+    NOT_ENOUGH_POINTS = "not_enough_points"
+    BADGE_REQUIRED = "badge_required"
+    TIER_RANGE_OVERLAP = "tier_range_overlap"

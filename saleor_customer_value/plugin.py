@@ -11,6 +11,7 @@ from django.db import transaction
 from saleor.plugins.base_plugin import BasePlugin
 
 from . import config
+from .badges import perks as badge_perks
 from .loyalty import actions as loyalty_actions
 from .loyalty import checkout as points_checkout
 from .loyalty import orders as loyalty_orders
@@ -48,8 +49,9 @@ class CustomerValuePlugin(BasePlugin):
         # A points discount lowers the taxable amount (net and gross in proportion);
         # the wallet then pays part of what is left (a means of payment, see
         # ARCHITECTURE.md).
-        discounted = previous_value - points_checkout.points_discount(
-            checkout, lines, previous_value, discounts
+        discounted = previous_value - badge_perks.checkout_discount(checkout, lines, discounts, previous_value)
+        discounted = discounted - points_checkout.points_discount(
+            checkout, lines, discounted, discounts
         )
         return wallet_checkout.lowered_total(checkout, discounted)
 
@@ -59,6 +61,7 @@ class CustomerValuePlugin(BasePlugin):
         from saleor.plugins.manager import get_plugins_manager
 
         manager = get_plugins_manager()
+        badge_perks.prepare_order(checkout, discounts, manager)
         points_checkout.prepare_order(checkout, discounts, manager)
         wallet_checkout.prepare_order(checkout, discounts, manager)
         return previous_value
@@ -74,6 +77,7 @@ class CustomerValuePlugin(BasePlugin):
         # Runs inside create_order's DB transaction: posting the reservations here
         # commits or rolls back together with the order. Everything else waits for
         # the commit, so it can never undo an order whose card was charged.
+        badge_perks.record_on_order(order)
         points_checkout.record_on_order(order)
         wallet_checkout.record_on_order(order)
         order_id = order.pk

@@ -21,4 +21,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_customer_value.cards.tasks.expire_cards_task",
         "schedule": timedelta(hours=1),
     },
+    "customer-value-evaluate-badges": {
+        "task": "saleor_customer_value.badges.tasks.evaluate_badges_task",
+        "schedule": timedelta(minutes=15),
+    },
 }

@@ -6,6 +6,7 @@ Each domain keeps its own package (``types``, ``mutations``, ``schema``) the way
 """
 import graphene
 
+from .badges.schema import BadgeMutations, BadgeQueries
 from .cards.schema import CardMutations, CardQueries
 from .ledger.schema import LedgerMutations, LedgerQueries
 from .loyalty.schema import LoyaltyMutations, LoyaltyQueries
@@ -14,12 +15,12 @@ from .wallet.schema import WalletMutations, WalletQueries
 
 
 class CustomerValueQueries(
-    LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
+    BadgeQueries, LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
 ):
     pass
 
 
 class CustomerValueMutations(
-    LedgerMutations, PosMutations, CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType
+    BadgeMutations, LedgerMutations, PosMutations, CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType
 ):
     pass

@@ -17,6 +17,7 @@ from typing import Dict, List
 
 from saleor.discount import VoucherType
 
+from ..badges import perks as badge_perks
 from ..models import LoyaltyEarnRule, LoyaltyProgram
 from ..models.loyalty import EarnBase, EarnRounding, EarnRuleMode
 from . import program as programs
@@ -94,9 +95,10 @@ def earn_rounding(program: LoyaltyProgram):
     return ROUND_DOWN if program.earn_rounding == EarnRounding.DOWN else ROUND_HALF_UP
 
 
-def amount_points(program: LoyaltyProgram, amount: Decimal) -> int:
-    """Points for a plain amount with no product rules (a till's sale value)."""
-    raw = amount * earn_ratio(program)
+def amount_points(program: LoyaltyProgram, amount: Decimal, multiplier=Decimal(1)) -> int:
+    """Points for a plain amount with no product rules (a till's sale value); a held
+    badge's ``multiplier`` scales them before rounding."""
+    raw = amount * earn_ratio(program) * multiplier
     return max(int(raw.to_integral_value(earn_rounding(program))), 0)
 
 
@@ -157,8 +159,11 @@ def order_points(order, program: LoyaltyProgram) -> Earning:
         shipping = max(Decimal(order.shipping_price_gross_amount or 0) - shipping_discount, Decimal(0))
         raw_total += shipping * ratio
         base_total += shipping
+    multiplier = badge_perks.earn_multiplier_for_user(order.user_id)  # a held badge's perk
+    raw_total *= multiplier
     points = int(raw_total.to_integral_value(earn_rounding(program)))
     metadata = {
+        "earn_multiplier": str(multiplier),
         **programs.earn_rules(program),
         "base": str(base_total.quantize(programs.cents())),
         "shipping": str(shipping.quantize(programs.cents())),

@@ -38,6 +38,7 @@ from ..ledger.reasons import POINTS_UNIT, Reason, SystemAccountCode
 from ..models import Account, Entry, PointsAccountState, PointsLot, PointsLotConsumption
 from ..models.loyalty import ConsumptionKind, LotStatus
 from . import program as programs
+from ..badges import evaluate as badge_rules
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ def sync(account: Account) -> PointsAccountState:
     with transaction.atomic():
         _lock_account(account)
         state = _state(account)
+        seen = state.last_entry_id
         entries = (
             Entry.objects.filter(account_id=account.pk, id__gt=state.last_entry_id)
             .select_related("transaction")
@@ -95,6 +97,8 @@ def sync(account: Account) -> PointsAccountState:
                 _debit(state, entry.transaction, points)
             state.last_entry_id = entry.id
         state.save()
+        if state.last_entry_id != seen:  # badges follow the value in the same transaction
+            badge_rules.points_changed(account, state.last_entry_id)
     return state
 
 

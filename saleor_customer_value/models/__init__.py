@@ -1,4 +1,12 @@
 from .accounts import Account, AccountKind
+from .badges import (
+    Badge,
+    BadgeEvent,
+    BadgeProgram,
+    CustomerBadge,
+    Reward,
+    RewardRedemption,
+)
 from .cards import Card, CardBatch, CardBatchStatus, CardKind, CardState
 from .customers import Customer
 from .holds import Hold, HoldStatus
@@ -17,6 +25,12 @@ from .loyalty import (
 __all__ = [
     "Account",
     "AccountKind",
+    "Badge",
+    "BadgeEvent",
+    "BadgeProgram",
+    "CustomerBadge",
+    "Reward",
+    "RewardRedemption",
     "Card",
     "CardBatch",
     "CardBatchStatus",

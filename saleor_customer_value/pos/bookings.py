@@ -12,6 +12,7 @@ from typing import List, Optional
 
 from django.db import transaction
 
+from ..badges import perks as badge_perks
 from .. import config as plugin_config
 from ..ledger import accounts, service
 from ..ledger.amounts import to_amount, validate_currency
@@ -103,7 +104,7 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -
         )
     if not program.enabled:
         return result
-    points = earning.amount_points(program, amount)
+    points = earning.amount_points(program, amount, badge_perks.earn_multiplier(who.customer.pk))
     if points <= 0:
         return result
     account = accounts.points_account(who.customer)
@@ -119,6 +120,7 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -
             metadata={
                 **programs.earn_rules(program),
                 "channel": "pos",
+                "earn_multiplier": str(badge_perks.earn_multiplier(who.customer.pk)),
                 "base": str(amount),
                 "currency": currency,
                 "raw_points": str((amount * earning.earn_ratio(program)).quantize(Decimal("0.001"))),
@@ -206,7 +208,7 @@ def wallet_top_up(who: Identified, amount, currency, receipt, note, actor, idem)
 
 
 def _bonus(wallet, amount, currency, config, actor, note, refs, idem):
-    tier = config.bonus_tier_for(amount)
+    tier = badge_perks.bonus_tier_for(config, wallet.customer_id, amount)  # held badges may raise it
     if tier is None:
         return None
     value = round_down(amount * tier.percent / 100, currency)

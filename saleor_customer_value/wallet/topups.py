@@ -34,6 +34,7 @@ from saleor.core.exceptions import InsufficientStock
 from saleor.product.models import Product, ProductType, ProductVariant
 from saleor.warehouse.models import Stock, Warehouse
 
+from ..badges import perks as badge_perks
 from ..ledger import accounts, service
 from ..ledger.actors import Actor
 from ..ledger.amounts import to_amount
@@ -231,7 +232,7 @@ def _bonus(order, wallet, values, config, refs):
     currency = values.currency
     total = sum((v.paid for v in values.of_kind(WALLET_TOPUP)), Decimal(0))
     base = min(total, values.external)
-    tier = config.bonus_tier_for(base)
+    tier = badge_perks.bonus_tier_for(config, wallet.customer_id, base)  # held badges may raise it
     if tier is None:
         return None
     amount = round_down(base * tier.percent / 100, currency)

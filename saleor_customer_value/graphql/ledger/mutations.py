@@ -1,5 +1,6 @@
 import graphene
 
+from ...badges import evaluate as badge_rules
 from ...ledger import service
 from ...models import AccountKind
 from ...models import LedgerTransaction as LedgerTransactionModel
@@ -81,4 +82,5 @@ class LedgerTransactionReverse(CustomerValueMutation):
             allow_clawback=data.get("allow_clawback", False),
             idem=idempotency_key(info, data.get("idempotency_key")),
         )
+        badge_rules.project_points_of(reversal)  # lots and badges follow in this transaction
         return cls(transaction=reversal)

@@ -63,9 +63,16 @@ class PosCustomer(graphene.ObjectType):
     )
     wallets = graphene.List(graphene.NonNull(PosWalletBalance), required=True)
     points = graphene.Field(PosPoints, required=True)
+    badges = graphene.Field("saleor_customer_value.graphql.badges.types.CustomerBadges", required=True)
 
     class Meta:
         description = "A customer identified at a till."
+
+    @staticmethod
+    def resolve_badges(root, _info):
+        from ..badges.types import badges_of  # badges and tier, as the staff console shows them
+
+        return badges_of(root.customer_row)
 
     @staticmethod
     def of(view: CustomerView):
@@ -75,7 +82,7 @@ class PosCustomer(graphene.ObjectType):
         if user is not None:
             name = user.get_full_name() or ""
         points = view.points
-        return PosCustomer(
+        found = PosCustomer(
             customer_id=graphene.Node.to_global_id("User", user.pk) if user else None,
             name=name,
             email=(user.email if user else customer.email) or None,
@@ -95,6 +102,8 @@ class PosCustomer(graphene.ObjectType):
                 pending=points.pending,
             ),
         )
+        found.customer_row = customer
+        return found
 
 
 class PosBooking(graphene.ObjectType):
