@@ -87,11 +87,11 @@ def save_badge(badge: Badge, data: dict) -> Badge:
     if data.get("earn_multiplier") is not None:
         badge.earn_multiplier = clean_decimal("earn_multiplier", data["earn_multiplier"], 2, Decimal(1), Decimal(10))
     if "topup_bonus_tiers" in data:
-        text = clean_text("topup_bonus_tiers", data["topup_bonus_tiers"], max_length=255)
+        text = clean_text("top_up_bonus_tiers", data["topup_bonus_tiers"], max_length=255)
         try:
             plugin_config.parse_bonus_tiers(text)
         except ValidationError as exc:
-            raise invalid("topup_bonus_tiers", "; ".join(exc.messages))
+            raise invalid("top_up_bonus_tiers", "; ".join(exc.messages))
         badge.topup_bonus_tiers = text
     if data.get("discount_kind") is not None:
         badge.discount_kind = data["discount_kind"]

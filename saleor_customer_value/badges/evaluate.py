@@ -230,7 +230,7 @@ def _start_grace(ctx: Context, row: CustomerBadge):
 # --- periodic ------------------------------------------------------------------------
 
 
-def _evaluate_customer(customer_id, cause, now):
+def evaluate_customer(customer_id, cause, now=None):
     from ..ledger import accounts
     from ..models import Customer
 
@@ -254,7 +254,7 @@ def evaluate_due(now=None) -> int:
             CustomerBadge.objects.filter(status__in=CustomerBadgeStatus.HELD).values_list("customer_id", flat=True)
         )
     for customer_id in sorted(due):
-        _evaluate_customer(customer_id, "periodic", now)
+        evaluate_customer(customer_id, "periodic", now)
     return len(due)
 
 

@@ -46,7 +46,8 @@ def _customer_id_of_user(user_id) -> Optional[int]:
 
 
 def earn_multiplier(customer_id) -> Decimal:
-    return max((b.earn_multiplier for b in held_badges(customer_id)), default=Decimal(1))
+    best = max((b.earn_multiplier for b in held_badges(customer_id)), default=Decimal(1))
+    return Decimal(format(best.normalize(), "f"))  # 1.50 -> 1.5 in the booking's metadata
 
 
 def earn_multiplier_for_user(user_id) -> Decimal:

@@ -41,6 +41,20 @@ from .types import (
 MANAGE_LOYALTY = CustomerValuePermissions.MANAGE_LOYALTY
 
 
+def node(mutation, info, raw, only_type, field):
+    """The node ``raw`` names, or a typed error: empty, malformed (not base64, NUL
+    bytes) and unknown IDs never reach a query."""
+    if not raw or not str(raw).strip():
+        raise error(field, "An ID is required.", Code.REQUIRED)
+    try:
+        found = mutation.get_node_or_error(info, raw, only_type=only_type, field=field)
+    except (ValueError, TypeError, UnicodeDecodeError):
+        found = None
+    if found is None:
+        raise error(field, f"Couldn't resolve to a node: {str(raw)[:40]!r}", Code.NOT_FOUND)
+    return found
+
+
 def _files(info, data, field):
     """The uploaded file a multipart request maps to ``field`` (Saleor's convention)."""
     if not data.get(field):
@@ -53,7 +67,7 @@ def _files(info, data, field):
 def _user(mutation, info, customer_id):
     from saleor.graphql.account.types import User
 
-    return mutation.get_node_or_error(info, customer_id, only_type=User, field="customer_id")
+    return node(mutation, info, customer_id, User, "customer_id")
 
 
 # --- settings ------------------------------------------------------------------------
@@ -155,7 +169,7 @@ class BadgeUpdate(CustomerValueMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info, id, input):
-        badge = cls.get_node_or_error(info, id, only_type=Badge, field="id")
+        badge = node(cls, info, id, Badge, "id")
         return cls(badge=_save_badge(badge, _badge_data(cls, info, input)))
 
 
@@ -174,7 +188,7 @@ class BadgeDelete(CustomerValueMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info, id):
-        badge = cls.get_node_or_error(info, id, only_type=Badge, field="id")
+        badge = node(cls, info, id, Badge, "id")
         badge.is_active = False
         badge.save(update_fields=["is_active"])
         return cls(badge=badge)
@@ -195,7 +209,7 @@ class BadgeGrant(CustomerValueMutation):
     @classmethod
     def perform_mutation(cls, _root, info, customer_id, badge_id, note):
         user = _user(cls, info, customer_id)
-        badge = cls.get_node_or_error(info, badge_id, only_type=Badge, field="badge_id")
+        badge = node(cls, info, badge_id, Badge, "badge_id")
         note = catalogue.clean_text("note", note, required=True)
         if not badge.is_active:
             raise error("badgeId", "This badge is retired.", Code.INVALID)
@@ -221,7 +235,7 @@ class BadgeRevoke(CustomerValueMutation):
     @classmethod
     def perform_mutation(cls, _root, info, customer_id, badge_id, note):
         user = _user(cls, info, customer_id)
-        badge = cls.get_node_or_error(info, badge_id, only_type=Badge, field="badge_id")
+        badge = node(cls, info, badge_id, Badge, "badge_id")
         note = catalogue.clean_text("note", note, required=True)
         row = evaluate.revoke(accounts.customer_for_user(user), badge, request_actor(info), note)
         if row is None:
@@ -259,12 +273,12 @@ def _reward_data(mutation, info, input):
     if "variant_id" in data:
         raw = data.pop("variant_id")
         data["variant"] = (
-            mutation.get_node_or_error(info, raw, only_type=ProductVariant, field="variant_id") if raw else None
+            node(mutation, info, raw, ProductVariant, "variant_id") if raw else None
         )
     if "required_badge_id" in data:
         raw = data.pop("required_badge_id")
         data["required_badge"] = (
-            mutation.get_node_or_error(info, raw, only_type=Badge, field="required_badge_id") if raw else None
+            node(mutation, info, raw, Badge, "required_badge_id") if raw else None
         )
     _files(info, data, "image")
     return data
@@ -305,7 +319,7 @@ class RewardUpdate(CustomerValueMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info, id, input):
-        reward = cls.get_node_or_error(info, id, only_type=Reward, field="id")
+        reward = node(cls, info, id, Reward, "id")
         return cls(reward=_save_reward(reward, _reward_data(cls, info, input)))
 
 
@@ -321,7 +335,7 @@ class RewardDelete(CustomerValueMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info, id):
-        reward = cls.get_node_or_error(info, id, only_type=Reward, field="id")
+        reward = node(cls, info, id, Reward, "id")
         reward.is_active = False
         reward.save(update_fields=["is_active"])
         return cls(reward=reward)
@@ -349,7 +363,7 @@ class RewardRedeem(CustomerValueMutation):
         user = info.context.user
         if not user or not user.is_authenticated:
             raise permission_denied("Log in to redeem rewards.")
-        reward = cls.get_node_or_error(info, reward_id, only_type=Reward, field="reward_id")
+        reward = node(cls, info, reward_id, Reward, "reward_id")
         redemption = rewards.redeem(
             accounts.customer_for_user(user),
             reward,
@@ -400,7 +414,7 @@ class PosRewardRedeem(CustomerValueMutation):
             request_actor(info).idempotency_scope,
         )
         who = identify(input["customer"])
-        reward = cls.get_node_or_error(info, input["reward_id"], only_type=Reward, field="reward_id")
+        reward = node(cls, info, input["reward_id"], Reward, "reward_id")
         redemption = rewards.redeem(
             who.customer,
             reward,

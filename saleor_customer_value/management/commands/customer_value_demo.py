@@ -13,6 +13,9 @@ from ...ledger import accounts, service
 from ...ledger.actors import Actor
 from ...ledger.idempotency import IdempotencyKey
 from ...ledger.reasons import Reason, SystemAccountCode
+from ...badges import evaluate as badge_rules
+from ...badges.demo import create_demo_catalogue
+from ...loyalty import lots
 from ...loyalty import program as loyalty_program
 
 EMAIL = "shopper@example.com"
@@ -50,6 +53,9 @@ class Command(BaseCommand):
              wallet, "10.00", Reason.GOODWILL, "Sorry for the late delivery")
         book("points", accounts.system_account(SystemAccountCode.POINTS_ISSUED, "PTS"),
              points, 1200, Reason.POINTS_EARNED, "Welcome points")
+        create_demo_catalogue(self.stdout)
+        lots.sync(points)  # projects the demo points into lots
+        badge_rules.evaluate_customer(customer.pk, "demo data")  # 1,200 points: Silver
         wallet.refresh_from_db()
         points.refresh_from_db()
         self.stdout.write(

@@ -1,0 +1,124 @@
+"""Perks of held badges: in the very next checkout, the earn multiplier, the badge
+discount (a real discount: lower tax), the top-up bonus at the POS."""
+from decimal import Decimal
+
+from saleor_customer_value.models import LedgerTransaction
+
+from ..loyalty.flow import ORDER, apply, buy, pay_and_complete, ready_checkout, total
+from ..loyalty.test_staff import book
+from ..wallet.conftest import german_vat  # noqa: F401
+from .conftest import balance, give_points, held
+
+
+def test_gold_earns_one_and_a_half_times_from_the_very_next_checkout(
+    badge_staff, customer_api, customer_user, program, ladder, variant, shipping_method
+):
+    # given a customer made Gold by a staff booking a moment ago
+    book(badge_staff, "loyaltyPointsAdd", customer_user, 5000)
+    assert held(customer_user) == [("Gold", "active")]
+
+    # when the next purchase (2 x 20.00, 1 point per 1.00) is paid
+    order = buy(customer_api, variant, shipping_method)
+
+    # then it earns 40 x 1.5 = 60 points, and the booking says why
+    txn = LedgerTransaction.objects.get(order_id=order.pk, reason="points_earned")
+    assert int(txn.entries.get(account__kind="points").amount) == 60
+    assert txn.metadata["earn_multiplier"] == "1.5"
+    assert balance(customer_user) == (5060, 0)
+
+
+def test_without_a_badge_the_multiplier_is_one(customer_api, customer_user, program, ladder, variant, shipping_method):
+    order = buy(customer_api, variant, shipping_method)
+
+    txn = LedgerTransaction.objects.get(order_id=order.pk, reason="points_earned")
+    assert int(txn.entries.get(account__kind="points").amount) == 40
+    assert txn.metadata["earn_multiplier"] == "1"
+
+
+def test_a_badge_discount_with_19_percent_vat_lowers_the_tax(
+    customer_api, customer_user, program, ladder, variant, shipping_method, german_vat, staff_api, staff_user
+):
+    from ..conftest import grant
+
+    # given 2 x 20.00 gross goods (net 33.61) + 5.00 shipping: 45.00, net 37.82
+    checkout = ready_checkout(customer_api, variant, shipping_method)
+    before = total(customer_api, checkout)
+    assert (before["gross"]["amount"], before["net"]["amount"]) == (45.0, 37.82)
+
+    # when the customer becomes Silver (10 % off all products)
+    give_points(customer_user, 600)
+
+    # then the checkout total drops by 4.00 gross and 3.36 net (4.00 / 1.19), so the
+    # tax drops by 0.64, and net + tax = gross
+    after = total(customer_api, checkout)
+    assert after["gross"]["amount"] == 41.0
+    assert after["net"]["amount"] == 34.46
+    assert after["tax"]["amount"] == round(7.18 - 0.64, 2)
+    assert round(after["net"]["amount"] + after["tax"]["amount"], 2) == after["gross"]["amount"]
+
+    # when the customer pays the rest by card
+    order = pay_and_complete(customer_api, checkout)
+
+    # then the order shows the discount by name, with the lower tax
+    assert order["total"]["gross"]["amount"] == 41.0
+    assert order["total"]["net"]["amount"] == 34.46
+    grant(staff_user, "manage_orders")
+    shown = staff_api.execute(ORDER, {"id": order["id"]})["order"]
+    assert shown["discount"]["amount"] == 4.0
+    assert shown["discountName"] == "Silver discount"
+    meta = {m["key"]: m["value"] for m in shown["metadata"]}
+    assert meta["customer_value.badge_discount"] == "4.00"
+
+
+def test_badge_discount_then_points_then_names_join(
+    customer_api, customer_user, program, ladder, variant, shipping_method, german_vat, staff_api, staff_user
+):
+    from ..conftest import grant
+
+    # given a Silver customer with 1,000 points applied (10.00) on 2 x 20.00 + 5.00
+    give_points(customer_user, 1600)
+    checkout = ready_checkout(customer_api, variant, shipping_method)
+    data = apply(customer_api, checkout, 1000)
+    assert data["customerValueErrors"] == []
+
+    # then the badge discount (4.00) comes first, then the points (10.00)
+    assert total(customer_api, checkout)["gross"]["amount"] == 31.0
+    order = pay_and_complete(customer_api, checkout)
+    grant(staff_user, "manage_orders")
+    shown = staff_api.execute(ORDER, {"id": order["id"]})["order"]
+    assert shown["discount"]["amount"] == 14.0
+    assert shown["discountName"] == "Silver discount + Loyalty points (1000 points)"
+    assert round(shown["total"]["net"]["amount"] + shown["total"]["tax"]["amount"], 2) == 31.0
+
+
+def test_a_category_discount_only_covers_its_category(
+    customer_api, customer_user, program, ladder, variant, shipping_method
+):
+    from saleor.product.models import Category
+
+    silver = ladder["silver"]
+    silver.discount_scope = "categories"
+    silver.save()
+    silver.discount_categories.set([Category.objects.create(name="Shoes", slug="shoes")])
+    give_points(customer_user, 600)
+
+    checkout = ready_checkout(customer_api, variant, shipping_method)
+
+    assert total(customer_api, checkout)["gross"]["amount"] == 45.0
+
+
+def test_gold_top_up_bonus_at_the_till(customer_user, program, ladder, app):
+    from ..conftest import ApiClient, global_id, grant
+    from ..pos.queries import TOPUP, amount_input
+
+    grant(app, "use_pos")
+    till = ApiClient(app_token=app.tokens.first().auth_token)
+    give_points(customer_user, 5000)
+
+    data = till.execute(
+        TOPUP, amount_input({"customerId": global_id("User", customer_user.pk)}, "50.00")
+    )["posWalletTopUp"]
+
+    assert data["customerValueErrors"] == []
+    assert data["bonus"]["amount"] == 5.0
+    assert Decimal(str(data["toppedUp"]["amount"])) == Decimal("50")
