@@ -32,6 +32,7 @@ from django.utils import timezone
 from prices import Money, TaxedMoney
 
 from .. import config
+from ..badges import perks as badge_perks
 from ..ledger import accounts, service
 from ..ledger.actors import Actor
 from ..ledger.amounts import to_amount
@@ -69,6 +70,7 @@ def total_before_points(checkout, lines, discounts, manager) -> TaxedMoney:
     subtotal = manager.calculate_checkout_subtotal(checkout, lines, discounts)
     shipping = manager.calculate_checkout_shipping(checkout, lines, discounts)
     total = subtotal + shipping - checkout.discount
+    total -= badge_perks.checkout_discount(checkout, lines, discounts, total)  # applied before points
     zero = Money(0, checkout.currency)
     return max(total, TaxedMoney(zero, zero))
 

@@ -189,4 +189,11 @@ class Migration(migrations.Migration):
             """,
             "ALTER TABLE customer_value_badge DROP CONSTRAINT cv_badge_tiers_disjoint;",
         ),
+        # The settings row exists from the start, so concurrent first postings never
+        # race to create it.
+        migrations.RunSQL(
+            "INSERT INTO customer_value_badgeprogram (id, measure, window_days, loss_rule, grace_days) "
+            "VALUES (1, 'balance', 365, 'immediate', 30) ON CONFLICT DO NOTHING;",
+            migrations.RunSQL.noop,
+        ),
     ]

@@ -122,3 +122,45 @@ def test_gold_top_up_bonus_at_the_till(customer_user, program, ladder, app):
     assert data["customerValueErrors"] == []
     assert data["bonus"]["amount"] == 5.0
     assert Decimal(str(data["toppedUp"]["amount"])) == Decimal("50")
+
+
+def test_gold_top_up_bonus_online_beats_the_shops_tiers(
+    customer_api, customer_user, staff_api, staff_user, ladder, warehouse
+):
+    from saleor_customer_value.config import TOPUP_BONUS_TIERS
+    from saleor_customer_value.ledger.reasons import Reason
+    from saleor_customer_value.wallet import paid_orders
+
+    from ..wallet.stored_value_flow import add_top_up, booked, configure, new_checkout
+    from ..wallet.stored_value_flow import pay_and_complete as pay_top_up
+    from ..wallet.stored_value_flow import wallet_amount
+
+    # given the shop's tiers (5 % from 50) and a Gold customer (10 % from 1)
+    configure(staff_api, staff_user, **{TOPUP_BONUS_TIERS: "50:5"})
+    give_points(customer_user, 5000)
+    checkout = new_checkout(customer_api)
+    add_top_up(customer_api, checkout, 60)
+
+    # when the top-up is paid
+    order = pay_top_up(customer_api, checkout)
+    paid_orders.handle_order_paid(order)
+
+    # then the better tier applies: 10 % of 60
+    [bonus] = booked(order, Reason.TOPUP_BONUS)
+    assert wallet_amount(bonus) == Decimal("6.000")
+    assert bonus.metadata["tier_percent"] == "10"
+
+
+def test_points_are_earned_on_what_was_paid_after_the_badge_discount(
+    customer_api, customer_user, program, ladder, variant, shipping_method
+):
+    # given a Silver customer (10 % off)
+    give_points(customer_user, 600)
+
+    # when 2 x 20.00 are bought for 36.00
+    order = buy(customer_api, variant, shipping_method)
+
+    # then 36 points are earned
+    txn = LedgerTransaction.objects.get(order_id=order.pk, reason="points_earned")
+    assert txn.metadata["base"] == "36.00"
+    assert balance(customer_user) == (636, 0)

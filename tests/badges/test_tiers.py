@@ -158,3 +158,21 @@ def test_tiers_cannot_overlap_in_the_database(ladder):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Badge.objects.create(title="Platinum", min_points=4000, is_tier=True)
+
+
+def test_a_rolling_window_forgets_old_points(customer_user, ladder):
+    from saleor_customer_value.models import LedgerTransaction
+
+    # given points earned in the last 12 months as the measure, and 600 points
+    set_program(measure="window", window_days=365)
+    give_points(customer_user, 600)
+    assert held(customer_user) == [("Silver", "active")]
+
+    # when a year passes without earning (ledger rows are immutable, so the periodic
+    # job is run as of a year ahead)
+    evaluate.evaluate_due(timezone.now() + timedelta(days=366))
+
+    # then the periodic job takes the tier away
+    assert held(customer_user) == [("Silver", "lost")]
+    assert events(customer_user)[-1] == ("Silver", "lost", "periodic")
+    assert LedgerTransaction.objects.count() == 1
