@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from .. import config as plugin_config
 from ..error_codes import CustomerValueErrorCode as Code
@@ -31,11 +32,11 @@ def clean_decimal(field, raw, places, low=Decimal(0), high=Decimal(10) ** 9) -> 
     except (InvalidOperation, ValueError):
         number = None
     if number is None or not number.is_finite() or "\x00" in str(raw):
-        raise invalid(field, f"{str(raw)[:40]!r} is not a number.")
+        raise invalid(field, _("%(value)r is not a number.") % {"value": str(raw)[:40]})
     if not low <= number <= high:
-        raise invalid(field, f"Give a value from {low} to {high}.")
+        raise invalid(field, _("Give a value from %(low)s to %(high)s.") % {"low": low, "high": high})
     if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise invalid(field, f"At most {places} decimal places.")
+        raise invalid(field, _("At most %(places)s decimal places.") % {"places": places})
     return number
 
 
@@ -43,20 +44,20 @@ def clean_points(field, raw, allow_none=True):
     if raw is None:
         if allow_none:
             return None
-        raise invalid(field, "This field is required.", Code.REQUIRED)
+        raise invalid(field, _("This field is required."), Code.REQUIRED)
     if not 0 <= raw <= MAX_POINTS:
-        raise invalid(field, f"Points are 0 to {MAX_POINTS}.")
+        raise invalid(field, _("Points are 0 to %(max)s.") % {"max": MAX_POINTS})
     return raw
 
 
 def clean_text(field, raw, required=False, max_length=None):
     text = (raw or "").strip()
     if "\x00" in text:
-        raise invalid(field, "Text must not contain NUL characters.")
+        raise invalid(field, _("Text must not contain NUL characters."))
     if required and not text:
-        raise invalid(field, "This field is required.", Code.REQUIRED)
+        raise invalid(field, _("This field is required."), Code.REQUIRED)
     if max_length and len(text) > max_length:
-        raise invalid(field, f"At most {max_length} characters.")
+        raise invalid(field, _("At most %(max)s characters.") % {"max": max_length})
     return text
 
 
@@ -73,7 +74,7 @@ def save_badge(badge: Badge, data: dict) -> Badge:
         if field in data:
             setattr(badge, field, clean_text(field, data[field], field == "title", limit))
     if not badge.title:
-        raise invalid("title", "A badge needs a title.", Code.REQUIRED)
+        raise invalid("title", _("A badge needs a title."), Code.REQUIRED)
     for field in ("min_points", "max_points"):
         if field in data:
             setattr(badge, field, clean_points(field, data[field]))
@@ -81,9 +82,9 @@ def save_badge(badge: Badge, data: dict) -> Badge:
         if field in data and data[field] is not None:
             setattr(badge, field, data[field])
     if badge.min_points is not None and badge.max_points is not None and badge.max_points <= badge.min_points:
-        raise invalid("max_points", "The range ends above where it starts.")
+        raise invalid("max_points", _("The range ends above where it starts."))
     if badge.is_tier and badge.min_points is None:
-        raise invalid("min_points", "A tier needs a points range.", Code.REQUIRED)
+        raise invalid("min_points", _("A tier needs a points range."), Code.REQUIRED)
     if data.get("earn_multiplier") is not None:
         badge.earn_multiplier = clean_decimal("earn_multiplier", data["earn_multiplier"], 2, Decimal(1), Decimal(10))
     if "topup_bonus_tiers" in data:
@@ -91,14 +92,14 @@ def save_badge(badge: Badge, data: dict) -> Badge:
         try:
             plugin_config.parse_bonus_tiers(text)
         except ValidationError as exc:
-            raise invalid("top_up_bonus_tiers", "; ".join(exc.messages))
+            raise invalid("top_up_bonus_tiers", _("; ").join(exc.messages))
         badge.topup_bonus_tiers = text
     if data.get("discount_kind") is not None:
         badge.discount_kind = data["discount_kind"]
     if data.get("discount_value") is not None:
         badge.discount_value = clean_decimal("discount_value", data["discount_value"], 2)
     if badge.discount_kind == DiscountKind.PERCENT and badge.discount_value > 100:
-        raise invalid("discount_value", "A percent discount is at most 100.")
+        raise invalid("discount_value", _("A percent discount is at most 100."))
     if data.get("discount_scope") is not None:
         badge.discount_scope = data["discount_scope"]
     for field in ("discount_products", "discount_categories"):
@@ -109,11 +110,11 @@ def save_badge(badge: Badge, data: dict) -> Badge:
     if data.get("voucher_value") is not None:
         badge.voucher_value = clean_decimal("voucher_value", data["voucher_value"], 2)
     if badge.voucher_kind == DiscountKind.PERCENT and badge.voucher_value > 100:
-        raise invalid("voucher_value", "A percent voucher is at most 100.")
+        raise invalid("voucher_value", _("A percent voucher is at most 100."))
     if "voucher_valid_days" in data:
         days = data["voucher_valid_days"]
         if days is not None and not 1 <= days <= 3650:
-            raise invalid("voucher_valid_days", "Give 1 to 3650 days, or null for no expiry.")
+            raise invalid("voucher_valid_days", _("Give 1 to 3650 days, or null for no expiry."))
         badge.voucher_valid_days = days
     if data.get("icon") is not None:
         badge.icon = data["icon"]
@@ -122,7 +123,7 @@ def save_badge(badge: Badge, data: dict) -> Badge:
         with transaction.atomic():
             badge.save()
     except IntegrityError:
-        raise invalid("min_points", "Tier ranges must not overlap.", Code.TIER_RANGE_OVERLAP)
+        raise invalid("min_points", _("Tier ranges must not overlap."), Code.TIER_RANGE_OVERLAP)
     for field, values in relations.items():
         getattr(badge, field).set(values)
     return badge
@@ -137,8 +138,8 @@ def _check_ladder(badge: Badge):
         if badge.min_points < other_high and other.min_points < high:
             raise invalid(
                 "min_points",
-                f"Tier ranges must not overlap: {other.title} covers {other.min_points} to "
-                f"{other.max_points if other.max_points is not None else 'open'}.",
+                _("Tier ranges must not overlap: %(tier)s covers %(low)s to %(high)s.")
+                % {"tier": other.title, "low": other.min_points, "high": other.max_points or _("open")},
                 Code.TIER_RANGE_OVERLAP,
             )
 
@@ -150,19 +151,19 @@ def save_reward(reward: Reward, data: dict) -> Reward:
     if "name" in data:
         reward.name = clean_text("name", data["name"], True, 128)
     if not reward.name:
-        raise invalid("name", "A reward needs a name.", Code.REQUIRED)
+        raise invalid("name", _("A reward needs a name."), Code.REQUIRED)
     if "description" in data:
         reward.description = clean_text("description", data["description"])
     if data.get("points") is not None:
         if not 1 <= data["points"] <= MAX_POINTS:
-            raise invalid("points", f"A reward costs 1 to {MAX_POINTS} points.")
+            raise invalid("points", _("A reward costs 1 to %(max)s points.") % {"max": MAX_POINTS})
         reward.points = data["points"]
     if not reward.points:
-        raise invalid("points", "Say how many points the reward costs.", Code.REQUIRED)
+        raise invalid("points", _("Say how many points the reward costs."), Code.REQUIRED)
     if data.get("kind") is not None:
         reward.kind = data["kind"]
     if not reward.kind:
-        raise invalid("kind", "Choose the kind of reward.", Code.REQUIRED)
+        raise invalid("kind", _("Choose the kind of reward."), Code.REQUIRED)
     if data.get("currency") is not None:
         try:
             reward.currency = validate_currency(data["currency"])
@@ -175,7 +176,7 @@ def save_reward(reward: Reward, data: dict) -> Reward:
     if "voucher_valid_days" in data:
         days = data["voucher_valid_days"]
         if days is not None and not 1 <= days <= 3650:
-            raise invalid("voucher_valid_days", "Give 1 to 3650 days, or null for no expiry.")
+            raise invalid("voucher_valid_days", _("Give 1 to 3650 days, or null for no expiry."))
         reward.voucher_valid_days = days
     if "variant" in data:
         reward.variant = data["variant"]
@@ -183,23 +184,23 @@ def save_reward(reward: Reward, data: dict) -> Reward:
         if field in data:
             value = data[field]
             if value is not None and not 0 <= value <= MAX_POINTS:
-                raise invalid(field, f"Give 0 to {MAX_POINTS}, or null for no limit.")
+                raise invalid(field, _("Give 0 to %(max)s, or null for no limit.") % {"max": MAX_POINTS})
             setattr(reward, field, value)
     if reward.stock is not None and reward.stock < reward.redeemed_count:
-        raise invalid("stock", f"{reward.redeemed_count} were already redeemed.")
+        raise invalid("stock", _("%(count)s were already redeemed.") % {"count": reward.redeemed_count})
     for field in ("starts_at", "ends_at", "required_badge", "is_active", "sort_order"):
         if field in data and (data[field] is not None or field in ("starts_at", "ends_at", "required_badge")):
             setattr(reward, field, data[field])
     if reward.starts_at and reward.ends_at and reward.ends_at <= reward.starts_at:
-        raise invalid("ends_at", "The reward must end after it starts.")
+        raise invalid("ends_at", _("The reward must end after it starts."))
     if reward.kind in (RewardKind.WALLET_CREDIT, RewardKind.VOUCHER) and reward.amount <= 0:
-        raise invalid("amount", "Give the amount (or percent) the reward is worth.", Code.REQUIRED)
+        raise invalid("amount", _("Give the amount (or percent) the reward is worth."), Code.REQUIRED)
     if reward.kind == RewardKind.VOUCHER and reward.voucher_kind == DiscountKind.PERCENT and reward.amount > 100:
-        raise invalid("amount", "A percent voucher is at most 100.")
+        raise invalid("amount", _("A percent voucher is at most 100."))
     if reward.kind == RewardKind.VOUCHER and reward.voucher_kind == DiscountKind.NONE:
-        raise invalid("voucher_kind", "Choose PERCENT or FIXED.")
+        raise invalid("voucher_kind", _("Choose PERCENT or FIXED."))
     if reward.kind == RewardKind.FREE_PRODUCT and reward.variant is None:
-        raise invalid("variant_id", "Choose the product variant given away.", Code.REQUIRED)
+        raise invalid("variant_id", _("Choose the product variant given away."), Code.REQUIRED)
     if data.get("image") is not None:
         reward.image = data["image"]
     reward.save()
@@ -218,7 +219,7 @@ def update_program(data: dict) -> BadgeProgram:
     for field in ("window_days", "grace_days"):
         if data.get(field) is not None:
             if not 0 <= data[field] <= 3650 or (field == "window_days" and data[field] == 0):
-                raise invalid(field, "Give 1 to 3650 days." if field == "window_days" else "Give 0 to 3650 days.")
+                raise invalid(field, _("Give 1 to 3650 days.") if field == "window_days" else _("Give 0 to 3650 days."))
             setattr(program, field, data[field])
     program.save()
     return program

@@ -7,6 +7,7 @@ import os
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
 
 from ..error_codes import CustomerValueErrorCode as Code
 
@@ -23,16 +24,16 @@ def clean_upload(upload, field):
     from PIL import Image
 
     if upload is None:
-        raise ValidationError({field: ValidationError("File is required.", code=Code.REQUIRED.value)})
+        raise ValidationError({field: ValidationError(_("File is required."), code=Code.REQUIRED.value)})
     if not (getattr(upload, "content_type", "") or "").startswith("image/"):
-        raise _invalid(field, "Upload an image file.")
+        raise _invalid(field, _("Upload an image file."))
     if upload.size > MAX_BYTES:
-        raise _invalid(field, "Images are at most 5 MB.")
+        raise _invalid(field, _("Images are at most 5 MB."))
     try:
         with Image.open(upload) as image:
             image.verify()
     except Exception:  # noqa: BLE001 - anything Pillow cannot parse is not an image
-        raise _invalid(field, "The file is not a readable image.")
+        raise _invalid(field, _("The file is not a readable image."))
     upload.seek(0)
     return upload
 

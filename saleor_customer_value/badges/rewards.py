@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from ..ledger import accounts, idempotency, service
 from ..ledger.errors import NegativeBalance
@@ -111,21 +112,25 @@ def _check(reward: Reward, customer, account: Account, now):
     held_ids = {b.pk for b in perks.held_badges(customer.pk, now)}
     if account.posted < 0:
         raise NegativeBalance(
-            f"Your points balance is {int(account.posted)} after a clawback; rewards can be "
-            "redeemed again once it is positive.",
+            _(
+                "Your points balance is %(points)s after a clawback; rewards can be "
+                "redeemed again once it is positive."
+            )
+            % {"points": int(account.posted)},
             field="rewardId",
         )
     blocked = _block(reward, now, held_ids, used, max(int(account.available), 0))
     messages = {
-        RewardNotAvailable.code: (RewardNotAvailable, "This reward is not available now."),
-        RewardOutOfStock.code: (RewardOutOfStock, "This reward is out of stock."),
-        BadgeRequired.code: (BadgeRequired, "This reward needs a badge you do not hold."),
-        RewardLimitReached.code: (RewardLimitReached, "You have redeemed this reward as often as allowed."),
+        RewardNotAvailable.code: (RewardNotAvailable, _("This reward is not available now.")),
+        RewardOutOfStock.code: (RewardOutOfStock, _("This reward is out of stock.")),
+        BadgeRequired.code: (BadgeRequired, _("This reward needs a badge you do not hold.")),
+        RewardLimitReached.code: (RewardLimitReached, _("You have redeemed this reward as often as allowed.")),
     }
     if blocked == NotEnoughPoints.code:
         missing = reward.points - max(int(account.available), 0)
         raise NotEnoughPoints(
-            f"This reward costs {reward.points} points; {missing} points are still missing."
+            _("This reward costs %(points)s points; %(missing)s points are still missing.")
+            % {"points": reward.points, "missing": missing}
         )
     if blocked is not None:
         cls, message = messages[blocked]

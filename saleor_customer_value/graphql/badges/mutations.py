@@ -5,6 +5,7 @@ Staff CRUD needs MANAGE_LOYALTY; ``rewardRedeem`` is the logged-in shopper's;
 and runs in one DB transaction, so a refused request changes nothing.
 """
 import graphene
+from django.utils.translation import gettext as _
 from saleor.graphql.core.types import Upload
 from saleor.graphql.core.scalars import Decimal
 
@@ -45,13 +46,13 @@ def node(mutation, info, raw, only_type, field):
     """The node ``raw`` names, or a typed error: empty, malformed (not base64, NUL
     bytes) and unknown IDs never reach a query."""
     if not raw or not str(raw).strip():
-        raise error(field, "An ID is required.", Code.REQUIRED)
+        raise error(field, _("An ID is required."), Code.REQUIRED)
     try:
         found = mutation.get_node_or_error(info, raw, only_type=only_type, field=field)
     except (ValueError, TypeError, UnicodeDecodeError):
         found = None
     if found is None:
-        raise error(field, f"Couldn't resolve to a node: {str(raw)[:40]!r}", Code.NOT_FOUND)
+        raise error(field, _("Couldn't resolve to a node: %(id)r") % {"id": str(raw)[:40]}, Code.NOT_FOUND)
     return found
 
 
@@ -212,7 +213,7 @@ class BadgeGrant(CustomerValueMutation):
         badge = node(cls, info, badge_id, Badge, "badge_id")
         note = catalogue.clean_text("note", note, required=True)
         if not badge.is_active:
-            raise error("badgeId", "This badge is retired.", Code.INVALID)
+            raise error("badgeId", _("This badge is retired."), Code.INVALID)
         row = evaluate.grant(accounts.customer_for_user(user), badge, request_actor(info), note)
         return cls(customer_badge=CustomerBadge.of(row))
 
@@ -239,7 +240,7 @@ class BadgeRevoke(CustomerValueMutation):
         note = catalogue.clean_text("note", note, required=True)
         row = evaluate.revoke(accounts.customer_for_user(user), badge, request_actor(info), note)
         if row is None:
-            raise error("badgeId", "The customer does not hold this badge.", Code.NOT_FOUND)
+            raise error("badgeId", _("The customer does not hold this badge."), Code.NOT_FOUND)
         return cls(customer_badge=CustomerBadge.of(row))
 
 
@@ -362,7 +363,7 @@ class RewardRedeem(CustomerValueMutation):
     def perform_mutation(cls, _root, info, reward_id, idempotency_key=None):
         user = info.context.user
         if not user or not user.is_authenticated:
-            raise permission_denied("Log in to redeem rewards.")
+            raise permission_denied(_("Log in to redeem rewards."))
         reward = node(cls, info, reward_id, Reward, "reward_id")
         redemption = rewards.redeem(
             accounts.customer_for_user(user),
@@ -376,7 +377,7 @@ class RewardRedeem(CustomerValueMutation):
 
 def _key(info, key):
     if key is not None and "\x00" in key:
-        raise error("idempotencyKey", "The key must not contain NUL characters.", Code.INVALID)
+        raise error("idempotencyKey", _("The key must not contain NUL characters."), Code.INVALID)
     return idempotency_key(info, key)
 
 
