@@ -49,17 +49,35 @@ class Context:
     transaction_id: Optional[int] = None
     actor: object = None
     note: str = ""
+    entry_id: Optional[int] = None  # the causing transaction is looked up only if needed
+
+    def cause_transaction_id(self):
+        if self.transaction_id is None and self.entry_id is not None:
+            self.transaction_id = (
+                Entry.objects.filter(pk=self.entry_id).values_list("transaction_id", flat=True).first()
+            )
+        return self.transaction_id
 
 
 def points_changed(account: Account, last_entry_id: int):
     """Hook of ``lots.sync``: the account is locked and its new entries projected."""
     if account.customer_id is None:
         return
-    txn_id = Entry.objects.filter(pk=last_entry_id).values_list("transaction_id", flat=True).first()
-    evaluate(account, cause="posting", transaction_id=txn_id)
+    badges = _ranged_badges()
+    if not badges and not _retired_held():
+        return  # a shop without badges pays one or two small queries per posting
+    evaluate(account, cause="posting", entry_id=last_entry_id, badges=badges)
 
 
-def evaluate(account: Account, cause: str, transaction_id=None, now=None):
+def _ranged_badges():
+    return list(Badge.objects.filter(is_active=True, min_points__isnull=False))
+
+
+def _retired_held() -> bool:
+    return CustomerBadge.objects.filter(badge__is_active=False, status__in=CustomerBadgeStatus.HELD).exists()
+
+
+def evaluate(account: Account, cause: str, transaction_id=None, now=None, entry_id=None, badges=None):
     """Bring the customer's badges in line with their measured value. The caller holds
     the points account's row lock."""
     program = measure.get_program()
@@ -71,9 +89,11 @@ def evaluate(account: Account, cause: str, transaction_id=None, now=None):
         program=program,
         cause=cause,
         transaction_id=transaction_id,
+        entry_id=entry_id,
     )
     rows = _rows(ctx.customer_id)
-    badges = list(Badge.objects.filter(is_active=True, min_points__isnull=False))
+    if badges is None:
+        badges = _ranged_badges()
     for badge in badges:
         if not badge.is_tier:
             _evaluate_badge(ctx, badge, rows.get(badge.pk))
@@ -166,7 +186,7 @@ def _event(ctx: Context, row: CustomerBadge, kind: str, voucher=None):
         created_at=ctx.now,
         measured_value=ctx.value,
         cause=ctx.cause,
-        transaction_id=ctx.transaction_id,
+        transaction_id=ctx.cause_transaction_id(),
         actor_user=getattr(actor, "user", None),
         actor_app=getattr(actor, "app", None),
         note=ctx.note,

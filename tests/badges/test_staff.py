@@ -232,3 +232,75 @@ def test_history_is_kept_for_each_unlock_and_loss(customer_user, ladder):
         ("Bronze", "lost", "posting"),
         ("Silver", "unlocked", "posting"),
     ]
+
+
+BADGE_UPDATE = """
+mutation($id: ID!, $input: BadgeInput!) {
+  badgeUpdate(id: $id, input: $input) {
+    badge { title minPoints maxPoints isActive discount { kind value scope products { name } } }
+    customerValueErrors { field code message }
+  }
+}
+"""
+BADGE_DELETE = """
+mutation($id: ID!) { badgeDelete(id: $id) { badge { isActive } customerValueErrors { field code } } }
+"""
+PROGRAM_UPDATE = """
+mutation($input: BadgeProgramInput!) {
+  badgeProgramUpdate(input: $input) {
+    badgeProgram { measure windowDays lossRule graceDays }
+    customerValueErrors { field code message }
+  }
+}
+"""
+
+
+def test_staff_update_and_retire_a_badge(badge_staff, ladder, variant):
+    silver = global_id("Badge", ladder["silver"].pk)
+
+    data = badge_staff.execute(
+        BADGE_UPDATE,
+        {"id": silver, "input": {"discountKind": "FIXED", "discountValue": "3.00", "discountScope": "PRODUCTS",
+                                 "discountProducts": [global_id("Product", variant.product.pk)]}},
+    )["badgeUpdate"]
+    assert data["customerValueErrors"] == []
+    assert data["badge"]["discount"] == {"kind": "FIXED", "value": 3.0, "scope": "PRODUCTS", "products": [{"name": "T-Shirt"}]}
+    assert (data["badge"]["minPoints"], data["badge"]["maxPoints"]) == (500, 5000)
+
+    # moving Silver into Gold's range is refused
+    clash = badge_staff.execute(BADGE_UPDATE, {"id": silver, "input": {"maxPoints": 6000}})["badgeUpdate"]
+    assert errors(clash) == [("minPoints", "TIER_RANGE_OVERLAP")]
+
+    retired = badge_staff.execute(BADGE_DELETE, {"id": silver})["badgeDelete"]
+    assert retired["badge"] == {"isActive": False}
+    public = badge_staff.execute("{ badges { title } }")["badges"]
+    assert [b["title"] for b in public] == ["Bronze", "Gold"]
+
+
+def test_staff_change_how_badges_are_measured(badge_staff):
+    data = badge_staff.execute(PROGRAM_UPDATE, {"input": {"measure": "WINDOW", "windowDays": 365, "lossRule": "GRACE", "graceDays": 14}})
+    assert data["badgeProgramUpdate"]["badgeProgram"] == {"measure": "WINDOW", "windowDays": 365, "lossRule": "GRACE", "graceDays": 14}
+
+    bad = badge_staff.execute(PROGRAM_UPDATE, {"input": {"windowDays": 0}})["badgeProgramUpdate"]
+    assert errors(bad) == [("windowDays", "INVALID")]
+    assert badge_staff.execute("{ badgeProgram { windowDays } }")["badgeProgram"] == {"windowDays": 365}
+
+
+def test_a_fixed_product_discount_only_on_that_product(customer_api, customer_user, ladder, variant, warehouse, shipping_method):
+    from ..conftest import make_variant
+    from ..loyalty.flow import ready_checkout, total
+
+    silver = ladder["silver"]
+    silver.discount_kind, silver.discount_value, silver.discount_scope = "fixed", 3, "products"
+    silver.save()
+    silver.discount_products.set([variant.product])
+    other = make_variant(warehouse, name="Cap", price="10.00")
+    give_points(customer_user, 600)
+
+    checkout = ready_checkout(customer_api, other, shipping_method, quantity=1)
+    assert total(customer_api, checkout)["gross"]["amount"] == 15.0
+
+    from ..wallet.test_topups import LINES_ADD
+
+    customer_api.execute(LINES_ADD, {"id": checkout["id"], "variant": global_id("ProductVariant", variant.pk)})
+    assert total(customer_api, checkout)["gross"]["amount"] == 10.0 + 20.0 + 5.0 - 3.0
