@@ -227,3 +227,37 @@ def test_a_till_redeems_a_reward_with_use_pos(app, customer_user, staff_api):
     assert (first["redemption"]["replayed"], again["redemption"]["replayed"]) == (False, True)
     assert balance(customer_user) == (300, 0)
     assert wallet(customer_user) == Decimal("5.00")
+
+
+def test_at_the_till_a_free_product_is_handed_over(app, customer_user, warehouse):
+    from ..conftest import make_variant
+
+    grant(app, "use_pos")
+    mug = make_variant(warehouse, name="Mug", price="8.00")
+    reward = make_reward(name="Free mug", kind=RewardKind.FREE_PRODUCT, amount=0, variant=mug)
+    give_points(customer_user, 600)
+    till = ApiClient(app_token=app.tokens.first().auth_token)
+
+    data = till.execute(
+        POS_REDEEM,
+        {"input": {"customer": {"customerId": user_id(customer_user)}, "rewardId": rid(reward),
+                   "receipt": "R-7", "note": "till 1", "idempotencyKey": "mug-1"}},
+    )["posRewardRedeem"]
+
+    assert data["customerValueErrors"] == []
+    assert data["redemption"]["voucherCode"] is None
+    redemption = RewardRedemption.objects.get()
+    assert (redemption.channel, redemption.variant_id, redemption.checkout_token) == ("pos", mug.pk, None)
+    assert redemption.transaction.external_reference == "R-7"
+    assert balance(customer_user) == (100, 0)
+
+
+@pytest.mark.parametrize("key", ["", "\x00", "k" * 256])
+def test_hostile_idempotency_keys_are_typed_errors(customer_api, customer_user, key):
+    reward = make_reward()
+    give_points(customer_user, 1000)
+
+    data = redeem(customer_api, reward, key=key)
+
+    assert [e[0] for e in errors(data)] == ["idempotencyKey"]
+    assert balance(customer_user) == (1000, 0)

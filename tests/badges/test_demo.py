@@ -1,0 +1,31 @@
+"""The demo data: the seed's ladder and three rewards; the demo shopper sees them."""
+from django.core.management import call_command
+from saleor.account.models import User
+
+from saleor_customer_value.models import Badge, Reward
+
+from ..conftest import ApiClient
+
+
+def test_the_demo_shopper_sees_badges_and_rewards(db):
+    # when the demo command runs (twice: it is idempotent)
+    call_command("customer_value_demo", stdout=open("/dev/null", "w"))
+    call_command("customer_value_demo", stdout=open("/dev/null", "w"))
+
+    # then the ladder is Bronze 100-500, Silver 500-5,000, Gold from 5,000 (x1.5, 10 % top-up bonus)
+    assert [(b.title, b.min_points, b.max_points, b.is_tier) for b in Badge.objects.order_by("min_points")] == [
+        ("Bronze", 100, 500, True),
+        ("Silver", 500, 5000, True),
+        ("Gold", 5000, None, True),
+    ]
+    gold = Badge.objects.get(title="Gold")
+    assert (str(gold.earn_multiplier), gold.topup_bonus_tiers) == ("1.50", "1:10")
+    assert Reward.objects.count() == 3
+
+    # and the shopper with 1,200 points is Silver, 3,800 points from Gold
+    shopper = ApiClient(user=User.objects.get(email="shopper@example.com"))
+    tier = shopper.execute("{ myTier { current { badge { title } } nextTier { title } pointsToNextTier } }")["myTier"]
+    assert tier == {"current": {"badge": {"title": "Silver"}}, "nextTier": {"title": "Gold"}, "pointsToNextTier": 3800}
+    rewards = shopper.execute("{ rewards { name points reachable pointsMissing } }")["rewards"]
+    assert [(r["points"], r["reachable"], r["pointsMissing"]) for r in rewards][:2] == [(500, True, 0), (800, True, 0)]
+    assert len(rewards) == 3
