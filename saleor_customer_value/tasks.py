@@ -13,3 +13,6 @@ from .loyalty import tasks as loyalty_tasks  # noqa: E402,F401
 
 # Cards: batch generation.
 from .cards import tasks as card_tasks  # noqa: E402,F401
+
+# Badges: grace periods and rolling windows.
+from .badges import tasks as badge_tasks  # noqa: E402,F401

@@ -176,3 +176,22 @@ def test_a_rolling_window_forgets_old_points(customer_user, ladder):
     assert held(customer_user) == [("Silver", "lost")]
     assert events(customer_user)[-1] == ("Silver", "lost", "periodic")
     assert LedgerTransaction.objects.count() == 1
+
+
+def test_the_periodic_badge_task_is_registered_and_runs(customer_user, ladder):
+    from saleor.celeryconf import app
+
+    import saleor_customer_value.tasks  # noqa: F401  (what Celery's autodiscovery imports)
+
+    set_program(loss_rule="grace", grace_days=1)
+    give_points(customer_user, 150)
+    from saleor_customer_value.models import CustomerBadge
+
+    CustomerBadge.objects.filter(customer__user=customer_user).update(
+        status="grace", grace_until=timezone.now() - timedelta(seconds=1)
+    )
+
+    task = app.tasks["saleor_customer_value.badges.tasks.evaluate_badges_task"]
+    assert task() == 1
+    assert held(customer_user) == [("Bronze", "active")]
+    assert events(customer_user)[-1] == ("Bronze", "kept", "periodic")
