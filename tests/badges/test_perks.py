@@ -164,3 +164,26 @@ def test_points_are_earned_on_what_was_paid_after_the_badge_discount(
     txn = LedgerTransaction.objects.get(order_id=order.pk, reason="points_earned")
     assert txn.metadata["base"] == "36.00"
     assert balance(customer_user) == (636, 0)
+
+
+def test_the_exclusive_voucher_is_a_real_single_use_saleor_code(
+    customer_api, customer_user, ladder, variant, shipping_method
+):
+    from .conftest import MY_BADGES
+
+    # given a customer who just became Gold and got a 15 % code
+    give_points(customer_user, 5000)
+    code = customer_api.execute(MY_BADGES)["myBadges"]["badges"][0]["voucherCode"]
+    checkout = ready_checkout(customer_api, variant, shipping_method)
+
+    # when the code is entered with Saleor's own mutation
+    data = customer_api.execute(
+        """mutation($id: ID!, $code: String!) { checkoutAddPromoCode(checkoutId: $id, promoCode: $code) {
+             checkout { discount { amount } } checkoutErrors { field code } } }""",
+        {"id": checkout["id"], "code": code},
+    )["checkoutAddPromoCode"]
+
+    # then Saleor takes 15 % off the 40.00 of goods
+    assert data["checkoutErrors"] == []
+    assert data["checkout"]["discount"]["amount"] == 6.0
+    assert total(customer_api, checkout)["gross"]["amount"] == 39.0
