@@ -10,16 +10,17 @@ from .cards.schema import CardMutations, CardQueries
 from .ledger.schema import LedgerMutations, LedgerQueries
 from .loyalty.schema import LoyaltyMutations, LoyaltyQueries
 from .pos.schema import PosMutations, PosQueries
+from .reports.schema import ReportMutations, ReportQueries
 from .wallet.schema import WalletMutations, WalletQueries
 
 
 class CustomerValueQueries(
-    LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
+    ReportQueries, LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
 ):
     pass
 
 
 class CustomerValueMutations(
-    LedgerMutations, PosMutations, CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType
+    ReportMutations, LedgerMutations, PosMutations, CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType
 ):
     pass

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from saleor.account.models import User
 
+from ...dashboard import demo as console_demo
 from ...ledger import accounts, service
 from ...ledger.actors import Actor
 from ...ledger.idempotency import IdempotencyKey
@@ -21,6 +22,10 @@ PASSWORD = "shopper-demo"
 
 class Command(BaseCommand):
     help = "Create a demo shopper with wallet money and points (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--with-admin", action="store_true", help="Also create admin@example.com / admin (superuser) when missing (browser tests without populatedb).")
+        parser.add_argument("--json", help="Write the demo card's code and QR payload to this file (browser tests).")
 
     def handle(self, *args, **options):
         self._enable_loyalty_program()
@@ -50,6 +55,12 @@ class Command(BaseCommand):
              wallet, "10.00", Reason.GOODWILL, "Sorry for the late delivery")
         book("points", accounts.system_account(SystemAccountCode.POINTS_ISSUED, "PTS"),
              points, 1200, Reason.POINTS_EARNED, "Welcome points")
+        console = console_demo.seed(user, with_admin=options.get("with_admin"))
+        if options.get("json"):
+            import json
+
+            with open(options["json"], "w") as handle:
+                json.dump({**console, "email": EMAIL, "password": PASSWORD}, handle)
         wallet.refresh_from_db()
         points.refresh_from_db()
         self.stdout.write(
