@@ -85,8 +85,9 @@ def _book(key, source, destination, amount, reason, note, when):
         )
 
 
-def history(user, seed):
-    """Top-ups, payments in store, points earned and redeemed over four weeks."""
+def history(user, seed, campaign=False):
+    """Top-ups, payments in store and points earned over four weeks (in date order, so
+    running balances follow the dates); ``campaign`` adds points earned and then spent."""
     currency = settings.DEFAULT_CURRENCY
     customer = accounts.customer_for_user(user)
     wallet = accounts.wallet_account(customer, currency)
@@ -112,14 +113,15 @@ def history(user, seed):
             posting = service.Posting(reason=Reason.POINTS_EARNED, actor=Actor.system("demo data"), customer_note="Purchase in store")
             with booked_at(when + timedelta(hours=2)):
                 lots.credit(points, earned, posting, IdempotencyKey(scope="system:demo", key=f"{prefix}:points"))
+        if campaign and days_ago == 3:
+            spent_points(user, when + timedelta(hours=3))
 
 
-def spent_points(user):
+def spent_points(user, when):
     """Points earned and then mostly redeemed: reversing the credit shows the clawback
     warning in the console."""
     customer = accounts.customer_for_user(user)
     points = accounts.points_account(customer)
-    when = timezone.now() - timedelta(days=3)
     earn = service.Posting(reason=Reason.POINTS_EARNED, actor=Actor.system("demo data"), customer_note="Bonus campaign")
     with booked_at(when):
         lots.credit(points, 300, earn, IdempotencyKey(scope="system:demo", key=f"console:{user.email}:campaign"))
@@ -140,7 +142,6 @@ def seed(shopper, with_admin=False) -> dict:
         user = User.objects.filter(email=email).first() or User.objects.create_user(
             email, None, first_name=first, last_name=last
         )
-        history(user, seed=index)
+        history(user, seed=index, campaign=index == 0)
     history(shopper, seed=99)
-    spent_points(User.objects.get(email=CUSTOMERS[0][0]))
     return {"card_code": codes.formatted(card.code), "qr_payload": codes.qr_payload(card.code)}

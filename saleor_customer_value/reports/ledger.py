@@ -97,6 +97,7 @@ def series(unit: str, date_from: Optional[date] = None, date_to: Optional[date] 
     daily = (
         entries.filter(transaction__created_at__gte=start, transaction__created_at__lt=end)
         .annotate(day=TruncDate("transaction__created_at", tzinfo=tz))
+        .order_by()  # the model's default ordering would split the GROUP BY per entry
         .values("day")
         .annotate(
             credit=Sum("amount", filter=Q(direction=1)),

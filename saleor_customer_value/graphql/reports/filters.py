@@ -24,10 +24,12 @@ def plain_filter(data):
                 type_, pk = graphene.Node.from_global_id(global_id or "")
             except Exception:
                 type_, pk = None, None
-            if type_ != "User" or not str(pk).isdigit():
+            if type_ != "User" or not str(pk).isdigit() or "\x00" in (global_id or ""):
                 raise error("customers", f"Couldn't resolve to a customer: {global_id}", Code.NOT_FOUND)
             wanted.append(int(pk))
         user_pks = list(User.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        if len(set(user_pks)) != len(set(wanted)):
+            raise error("customers", "Some of these customers do not exist.", Code.NOT_FOUND)
     for bound in ("gte", "lte"):
         value = (data.get("amount") or {}).get(bound)
         if value is None:

@@ -32,6 +32,8 @@ class Command(BaseCommand):
         user = User.objects.filter(email=EMAIL).first()
         if user is None:
             user = User.objects.create_user(EMAIL, PASSWORD, first_name="Demo", last_name="Shopper")
+        # Back-dated history first, so running balances follow the dates.
+        console = console_demo.seed(user, with_admin=options.get("with_admin"))
         customer = accounts.customer_for_user(user)
         currency = settings.DEFAULT_CURRENCY
         wallet = accounts.wallet_account(customer, currency)
@@ -55,7 +57,6 @@ class Command(BaseCommand):
              wallet, "10.00", Reason.GOODWILL, "Sorry for the late delivery")
         book("points", accounts.system_account(SystemAccountCode.POINTS_ISSUED, "PTS"),
              points, 1200, Reason.POINTS_EARNED, "Welcome points")
-        console = console_demo.seed(user, with_admin=options.get("with_admin"))
         if options.get("json"):
             import json
 

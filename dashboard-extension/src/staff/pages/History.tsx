@@ -49,10 +49,12 @@ export function FilterBar({ value, onChange, units }: { value: HistoryFilter; on
 
 export const emptyFilter: HistoryFilter = { dateFrom: "", dateTo: "", reason: "", unit: "" };
 
-export function History({ customerId, version, onReversed }: { customerId?: string; version: number; onReversed: () => void }) {
+/** The movement list; `filter` from outside (the ledger report's) replaces its own bar. */
+export function History({ customerId, version, onReversed, filter: outerFilter }: { customerId?: string; version: number; onReversed: () => void; filter?: HistoryFilter }) {
   const { t, locale } = useI18n();
   const { can } = useAuth();
-  const [filter, setFilter] = useState<HistoryFilter>(emptyFilter);
+  const [ownFilter, setFilter] = useState<HistoryFilter>(emptyFilter);
+  const filter = outerFilter ?? ownFilter;
   const [cursor, setCursor] = useState<{ after?: string; before?: string }>({});
   const [reversing, setReversing] = useState<string | null>(null);
   const apiFilter = useMemo(() => toApiFilter(filter, customerId), [filter, customerId]);
@@ -63,7 +65,7 @@ export function History({ customerId, version, onReversed }: { customerId?: stri
 
   return (
     <Box display="flex" flexDirection="column" gap={3}>
-      <FilterBar value={filter} onChange={(f) => { setFilter(f); setCursor({}); }} units={["EUR", "CHF", "USD", "PTS"]} />
+      {!outerFilter && <FilterBar value={filter} onChange={(f) => { setFilter(f); setCursor({}); }} units={["EUR", "CHF", "USD", "PTS"]} />}
       {error && <Notice tone="error">{error.message}</Notice>}
       <Table head={[t("history.date"), t("history.reason"), ...(customerId ? [] : [t("customer.email")]), t("history.amount"), t("history.balanceAfter"), t("history.note"), t("history.by"), ""]} testId="history-table">
         {connection?.edges.map(({ node }) => {

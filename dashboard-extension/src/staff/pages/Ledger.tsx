@@ -109,7 +109,7 @@ function LedgerReportView() {
         </Panel>
       </div>
       <Panel title={t("ledger.transactions")}>
-        <History version={version} onReversed={() => setVersion((v) => v + 1)} />
+        <History key={JSON.stringify(filter)} filter={filter} version={version} onReversed={() => setVersion((v) => v + 1)} />
       </Panel>
     </Box>
   );
