@@ -102,7 +102,7 @@ test("reverse a transaction from the history with a note", async ({ page, reques
   await dialog.getByTestId("reverse-confirm").click();
   await expect(dialog.getByTestId("form-errors")).toContainText("reversed");
   await dialog.getByTestId("reverse-note").fill("E2E: booked by mistake");
-  await shot(page, "05-reverse-dialog");
+  await shot(page, "05-reverse-dialog", false);
   await dialog.getByTestId("reverse-confirm").click();
   await expect(dialog).toHaveCount(0);
   await expect(page.getByTestId("history-row").filter({ hasText: "E2E: booked by mistake" })).toHaveCount(1);
@@ -120,7 +120,7 @@ test("reversing spent points warns about the clawback", async ({ page }) => {
   await row.getByTestId("reverse-open").click();
   await expect(page.getByTestId("clawback-warning")).toBeVisible();
   await expect(page.getByTestId("reverse-confirm")).toBeDisabled();
-  await shot(page, "06-clawback-warning");
+  await shot(page, "06-clawback-warning", false);
 });
 
 test("create a 1,000-card batch, watch the progress reach 100 % and download the CSV", async ({ page }) => {

@@ -21,9 +21,9 @@ export async function login(page: Page, email = "admin@example.com", password = 
   await expect(page.getByTestId("current-user")).toHaveText(email);
 }
 
-export async function shot(page: Page, name: string) {
+export async function shot(page: Page, name: string, fullPage = true) {
   await page.waitForLoadState("networkidle");
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage });
 }
 
 /** Straight GraphQL calls, to check what the console shows against the API. */
