@@ -85,7 +85,7 @@ def _book(key, source, destination, amount, reason, note, when):
         )
 
 
-def history(user, seed, campaign=False):
+def history(user, seed, campaign=False, expiring=False):
     """Top-ups, payments in store and points earned over four weeks (in date order, so
     running balances follow the dates); ``campaign`` adds points earned and then spent."""
     currency = settings.DEFAULT_CURRENCY
@@ -113,6 +113,14 @@ def history(user, seed, campaign=False):
             posting = service.Posting(reason=Reason.POINTS_EARNED, actor=Actor.system("demo data"), customer_note="Purchase in store")
             with booked_at(when + timedelta(hours=2)):
                 lots.credit(points, earned, posting, IdempotencyKey(scope="system:demo", key=f"{prefix}:points"))
+        if expiring and days_ago == 20:
+            # Valid for 30 days only: shows up as "expiring soon" on the customer's page.
+            posting = service.Posting(
+                reason=Reason.POINTS_EARNED, actor=Actor.system("demo data"),
+                customer_note="Autumn campaign (valid 30 days)", metadata={"expiry_days": 30},
+            )
+            with booked_at(when):
+                lots.credit(points, 200, posting, IdempotencyKey(scope="system:demo", key=f"{prefix}:autumn"))
         if campaign and days_ago == 3:
             spent_points(user, when + timedelta(hours=3))
 
@@ -143,5 +151,5 @@ def seed(shopper, with_admin=False) -> dict:
             email, None, first_name=first, last_name=last
         )
         history(user, seed=index, campaign=index == 0)
-    history(shopper, seed=99)
+    history(shopper, seed=99, expiring=True)
     return {"card_code": codes.formatted(card.code), "qr_payload": codes.qr_payload(card.code)}

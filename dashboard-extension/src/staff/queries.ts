@@ -35,7 +35,9 @@ export const CustomerHistory = graphql(`
     }
   }
   fragment TransactionRow on LedgerTransaction {
-    id createdAt reason note customerNote actorLabel externalReference isClawback
+    id createdAt reason note customerNote actorLabel actorType externalReference isClawback
+    actorUser { email }
+    actorApp { name }
     order { id number }
     reversalOf { id }
     reversedBy { id }

@@ -79,7 +79,7 @@ export function History({ customerId, version, onReversed, filter: outerFilter }
               <td className="num">{legs.map((e, i) => <div key={i} className={Number(e.amount) < 0 ? "cv-neg" : "cv-pos"}>{formatAmount(e.amount, e.unit, locale)}</div>)}</td>
               <td className="num">{legs.map((e, i) => <div key={i}>{e.balanceAfter != null ? formatAmount(e.balanceAfter, e.unit, locale) : "–"}</div>)}</td>
               <td>{node.note}{node.customerNote ? <div><Text size={1} color="default2">{t("history.forCustomer")}: {node.customerNote}</Text></div> : null}</td>
-              <td>{node.actorLabel}</td>
+              <td>{node.actorLabel || node.actorUser?.email || node.actorApp?.name || t(`actor.${node.actorType}`)}</td>
               <td>
                 {reversed ? <span className="cv-badge">{t("history.reversed")}</span> : node.reason === "REVERSAL" ? <span className="cv-badge">{t("history.reversal")}</span> : canReverse ? (
                   <Button size="small" variant="secondary" onClick={() => setReversing(node.id)} data-testid="reverse-open">{t("reverse.open")}</Button>
