@@ -1,7 +1,7 @@
 import graphene
 from saleor.graphql.core.scalars import Decimal
 
-from ...models import Card as CardModel, Customer
+from ...models import Card as CardModel
 from ..cards.types import Card
 from ..enums import LedgerAccountKindEnum, LedgerReasonEnum
 
