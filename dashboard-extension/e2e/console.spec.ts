@@ -193,3 +193,17 @@ test("German: the language switch formats amounts as 1.234,50 €", async ({ pag
   await shot(page, "11-german");
   await page.getByTestId("language").selectOption("en");
 });
+
+test("replace a lost card, then block the new one", async ({ page }) => {
+  await login(page);
+  await findByScan(page, demo().qr_payload);
+  const cards = page.getByTestId("customer-cards");
+  page.once("dialog", (dialog) => dialog.accept());
+  await cards.getByRole("button", { name: "Replace" }).click();
+  await expect(cards.locator("tr", { hasText: "Replaced" })).toHaveCount(1);
+  await expect(cards.locator("tr", { hasText: "Active" })).toHaveCount(1);
+  page.once("dialog", (dialog) => dialog.accept("Lost at the till"));
+  await cards.locator("tr", { hasText: "Active" }).getByRole("button", { name: "Block" }).click();
+  await expect(cards.locator("tr", { hasText: "Blocked" })).toContainText("Lost at the till");
+  await shot(page, "12-cards-of-a-customer");
+});
