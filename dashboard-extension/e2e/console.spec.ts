@@ -176,7 +176,6 @@ test("the loyalty program, orders and ledger pages render for an admin", async (
   await page.getByTestId("order-number").fill("999999");
   await page.getByTestId("refund-preview").click();
   await expect(page.getByTestId("refund-preview-result")).toContainText("No order has this number.");
-  await shot(page, "10-orders");
 });
 
 test("German: the language switch formats amounts as 1.234,50 €", async ({ page }) => {
@@ -206,4 +205,32 @@ test("replace a lost card, then block the new one", async ({ page }) => {
   await cards.locator("tr", { hasText: "Active" }).getByRole("button", { name: "Block" }).click();
   await expect(cards.locator("tr", { hasText: "Blocked" })).toContainText("Lost at the till");
   await shot(page, "12-cards-of-a-customer");
+});
+
+test("refund an order to the wallet with a retention bonus, preview first", async ({ page, request }) => {
+  // given an order of Saleor's demo data, paid by card, with a customer account
+  const orders = await api(request, `{ orders(first: 100, filter: { paymentStatus: [FULLY_CHARGED] }) {
+    edges { node { id number user { id email } total { gross { amount } } } } } }`);
+  const order = orders.orders.edges.map((e: any) => e.node).find((n: any) => n.user && n.total.gross.amount >= 10);
+  expect(order, "populatedb made a paid order of a customer").toBeTruthy();
+  const before = Number((await api(request, WALLET, { id: order.user.id })).customerWallets[0].balance.available.amount);
+
+  // when staff preview and confirm 10.00 with a 10 % bonus
+  await login(page);
+  await page.getByTestId("nav-orders").click();
+  await page.getByTestId("order-number").fill(order.number);
+  await page.getByTestId("refund-amount").fill("10");
+  await page.getByTestId("refund-bonus").fill("10");
+  await page.getByTestId("refund-preview").click();
+  const preview = page.getByTestId("refund-preview-result");
+  await expect(preview).toContainText("Refund €10.00 + bonus €1.00 = €11.00 into the wallet");
+  await expect(preview).toContainText(order.user.email);
+  await shot(page, "10-orders");
+  await page.getByTestId("refund-note").fill("E2E: customer keeps the store credit");
+  await page.getByTestId("refund-confirm").click();
+
+  // then the wallet has 11.00 more
+  await expect(page.getByTestId("refund-done")).toContainText("€11.00");
+  const after = Number((await api(request, WALLET, { id: order.user.id })).customerWallets[0].balance.available.amount);
+  expect(after).toBeCloseTo(before + 11, 2);
 });

@@ -142,7 +142,7 @@ class ReportQueries(graphene.ObjectType):
             order=order,
             order_id=graphene.Node.to_global_id("Order", order.pk),
             order_number=str(order.pk),
-            customer_email=order.user_email,
+            customer_email=order.user_email or (order.user.email if order.user_id else ""),
             currency=order.currency,
         )
         try:
