@@ -102,3 +102,46 @@ setup_all() {
   setup_environment
   setup_database
 }
+
+# --- staff console (dashboard-extension/): Node packages, build, browser -------------
+CONSOLE_DIR="$ROOT/dashboard-extension"
+
+# npm ci from the committed lock, again only when the lock changed. Playwright's own
+# browser download is off: the tests drive the system Chromium.
+setup_node() {
+  command -v node >/dev/null 2>&1 || die "Node.js 20 is needed for the staff console (Debian: apt-get install nodejs npm)."
+  local stamp="$CONSOLE_DIR/node_modules/.cv-installed" want
+  want=$(sha256sum "$CONSOLE_DIR/package-lock.json" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  say "Installing the staff console's Node packages (npm ci)"
+  (cd "$CONSOLE_DIR" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+}
+
+# Type-check and build into saleor_customer_value/static/customer_value/console/ (served
+# at /dashboard/customer-value/), again only when a source changed.
+build_console() {
+  setup_node
+  local out="$ROOT/saleor_customer_value/static/customer_value/console" want
+  want=$(cd "$CONSOLE_DIR" && find src staff.html vite.config.ts tsconfig.json package-lock.json -type f -print0 |
+         sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+  if [ -f "$out/.cv-built" ] && [ "$(cat "$out/.cv-built")" = "$want" ]; then
+    return 0
+  fi
+  say "Building the staff console (tsc + vite build)"
+  (cd "$CONSOLE_DIR" && npm run --silent build -- --logLevel warn)
+  echo "$want" > "$out/.cv-built"
+}
+
+ensure_chromium() {
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && return 0
+  say "Installing Debian's chromium for the browser tests"
+  command -v apt-get >/dev/null || die "install Chromium (or set CHROMIUM_PATH) for the browser tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
+free_port() {
+  "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}

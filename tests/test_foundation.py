@@ -174,15 +174,22 @@ def test_demo_data_command_is_idempotent(db):
     from saleor_customer_value.loyalty.program import get_program
     from saleor_customer_value.models import Account
 
+    def balances():
+        return {
+            (a.customer.email, a.kind, a.unit): a.posted
+            for a in Account.objects.filter(customer__isnull=False).select_related("customer")
+        }
+
     # when it runs twice
     call_command("customer_value_demo", stdout=open("/dev/null", "w"))
+    first = balances()
     call_command("customer_value_demo", stdout=open("/dev/null", "w"))
 
-    # then the shopper has one set of bookings and the program is on
-    balances = {
-        (a.kind, a.unit): a.posted
-        for a in Account.objects.filter(customer__email="shopper@example.com")
-    }
-    assert balances == {("wallet", "EUR"): Decimal("62.500"), ("points", "PTS"): Decimal("1200.000")}
+    # then every demo customer has one set of bookings (the shopper: 62.50 and 1,200
+    # points of today plus four weeks of seeded history) and the program is on
+    assert balances() == first
+    assert first[("shopper@example.com", "wallet", "EUR")] == Decimal("328.360")
+    assert first[("shopper@example.com", "points", "PTS")] == Decimal("2110.000")
+    assert len(first) == 10  # the shopper and four more customers, wallet and points each
     program = get_program()
     assert (program.enabled, program.earn_points, program.earn_amount) == (True, 10, Decimal("5.00"))

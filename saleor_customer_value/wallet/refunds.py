@@ -31,6 +31,16 @@ def refunded_to_wallet(order) -> Decimal:
     return sum((Decimal(txn.metadata["refund"]) for txn in refunds), Decimal(0))
 
 
+def retention_bonus(amount: Decimal, bonus_percent, currency: str) -> Decimal:
+    if not bonus_percent:
+        return Decimal(0)
+    percent = Decimal(str(bonus_percent))
+    if not percent.is_finite() or percent < 0 or percent > 100:
+        raise InvalidAmount("The retention bonus is 0 to 100 percent.", field="retentionBonusPercent")
+    quantum = Decimal(1).scaleb(-precision(currency))
+    return (amount * percent / 100).quantize(quantum, rounding=ROUND_DOWN)
+
+
 def refund_to_wallet(order, amount, actor, note, bonus_percent=None, idem=None):
     if order.user_id is None:
         raise InvalidReference(
@@ -48,13 +58,7 @@ def refund_to_wallet(order, amount, actor, note, bonus_percent=None, idem=None):
         raise InvalidAmount(
             f"At most {limit} {currency} of this order can still be refunded to the wallet."
         )
-    bonus = Decimal(0)
-    if bonus_percent:
-        percent = Decimal(str(bonus_percent))
-        if percent < 0 or percent > 100:
-            raise InvalidAmount("The retention bonus is 0 to 100 percent.", field="retentionBonusPercent")
-        quantum = Decimal(1).scaleb(-precision(currency))
-        bonus = (amount * percent / 100).quantize(quantum, rounding=ROUND_DOWN)
+    bonus = retention_bonus(amount, bonus_percent, currency)
     wallet = accounts.wallet_account(accounts.customer_for_user(order.user), currency)
     legs = [
         service.Leg(accounts.system_account(SystemAccountCode.REFUNDS, currency), -amount),

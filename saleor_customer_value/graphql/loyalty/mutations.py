@@ -131,7 +131,9 @@ class LoyaltyProgramUpdate(CustomerValueMutation):
         for field in programs.RELATIONS:
             if field in data:
                 only_type = Product if field.endswith("products") else Category
-                data[field] = cls.get_nodes_or_error(data[field] or [], field, only_type=only_type)
+                # An empty list clears the relation (Saleor's get_nodes refuses []).
+                ids = data[field] or []
+                data[field] = cls.get_nodes_or_error(ids, field, only_type=only_type) if ids else []
         return cls(loyalty_program=programs.update_program(data))
 
 

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from saleor.account.models import User
 
+from ...dashboard import demo as console_demo
 from ...ledger import accounts, service
 from ...ledger.actors import Actor
 from ...ledger.idempotency import IdempotencyKey
@@ -25,11 +26,17 @@ PASSWORD = "shopper-demo"
 class Command(BaseCommand):
     help = "Create a demo shopper with wallet money and points (idempotent)."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--with-admin", action="store_true", help="Also create admin@example.com / admin (superuser) when missing (browser tests without populatedb).")
+        parser.add_argument("--json", help="Write the demo card's code and QR payload to this file (browser tests).")
+
     def handle(self, *args, **options):
         self._enable_loyalty_program()
         user = User.objects.filter(email=EMAIL).first()
         if user is None:
             user = User.objects.create_user(EMAIL, PASSWORD, first_name="Demo", last_name="Shopper")
+        # Back-dated history first, so running balances follow the dates.
+        console = console_demo.seed(user, with_admin=options.get("with_admin"))
         customer = accounts.customer_for_user(user)
         currency = settings.DEFAULT_CURRENCY
         wallet = accounts.wallet_account(customer, currency)
@@ -56,6 +63,11 @@ class Command(BaseCommand):
         create_demo_catalogue(self.stdout)
         lots.sync(points)  # projects the demo points into lots
         badge_rules.evaluate_customer(customer.pk, "demo data")  # 1,200 points: Silver
+        if options.get("json"):
+            import json
+
+            with open(options["json"], "w") as handle:
+                json.dump({**console, "email": EMAIL, "password": PASSWORD}, handle)
         wallet.refresh_from_db()
         points.refresh_from_db()
         self.stdout.write(

@@ -1,0 +1,26 @@
+import "@saleor/macaw-ui/style";
+import "../shared/styles.css";
+import { ThemeProvider } from "@saleor/macaw-ui";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { Provider } from "urql";
+import { AuthProvider } from "../shared/auth";
+import { makeClient } from "../shared/graphql/client";
+import { I18nProvider } from "../shared/i18n";
+import { App } from "./App";
+
+const client = makeClient();
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <ThemeProvider defaultTheme="defaultLight">
+      <I18nProvider>
+        <Provider value={client}>
+          <AuthProvider>
+            <App />
+          </AuthProvider>
+        </Provider>
+      </I18nProvider>
+    </ThemeProvider>
+  </StrictMode>,
+);
