@@ -43,3 +43,5 @@ class CustomerValueErrorCode(Enum):
     PASSWORD_TOO_COMMON = "password_too_common"
     PASSWORD_TOO_SHORT = "password_too_short"
     PASSWORD_TOO_SIMILAR = "password_too_similar"
+    # Gift cards: unknown, used and expired codes answer alike
+    INVALID_GIFT_CARD_CODE = "invalid_gift_card_code"

@@ -4,6 +4,7 @@ from .customers import Customer
 from .holds import Hold, HoldStatus
 from .idempotency import IdempotencyRecord
 from .journal import Entry, LedgerTransaction
+from .ratelimits import RateLimitCounter
 from .loyalty import (
     CheckoutPointsReservation,
     LoyaltyActionRecord,
@@ -35,4 +36,5 @@ __all__ = [
     "PointsAccountState",
     "PointsLot",
     "PointsLotConsumption",
+    "RateLimitCounter",
 ]
