@@ -287,3 +287,18 @@ def test_pos_lookup_refuses_hostile_text_with_typed_errors(superuser_api):
             assert content["data"]["posCustomerLookup"]["customerValueErrors"] == [
                 {"field": field, "code": "INVALID"}
             ]
+
+
+def test_error_responses_carry_no_traceback_with_debug_off(api_client, settings):
+    # given: an exception that escapes one of Saleor's own resolvers (Page:abc)
+    query = '{ page(id: "UGFnZTphYmM=") { id } }'
+
+    # when
+    settings.DEBUG = False
+    production = api_client.post(query)
+    settings.DEBUG = True
+    debugging = api_client.post(query)
+
+    # then: Saleor's GraphQLView adds the stack trace only with DEBUG on
+    assert "stacktrace" not in production["errors"][0]["extensions"]["exception"]
+    assert "stacktrace" in debugging["errors"][0]["extensions"]["exception"]
