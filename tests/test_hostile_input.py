@@ -302,3 +302,25 @@ def test_error_responses_carry_no_traceback_with_debug_off(api_client, settings)
     # then: Saleor's GraphQLView adds the stack trace only with DEBUG on
     assert "stacktrace" not in production["errors"][0]["extensions"]["exception"]
     assert "stacktrace" in debugging["errors"][0]["extensions"]["exception"]
+
+
+def test_ledger_queries_refuse_hostile_filters_without_escaped_exceptions(superuser_api):
+    customers = (
+        "query($c: [ID]) { ledgerTransactions(first: 5, filter: {customers: $c}) "
+        "{ edges { node { id } } } }"
+    )
+    text = (
+        "query($s: String) { ledgerTransactions(first: 5, filter: {reference: $s, unit: $s}) "
+        "{ edges { node { id } } } }"
+    )
+    for value in MALFORMED_IDS + UNRESOLVABLE_IDS:
+        content = superuser_api.post(customers, {"c": [value]})
+        _no_escaped_exception(content)
+        assert "errors" in content
+    for value in HOSTILE_TEXT:
+        content = superuser_api.post(text, {"s": value})
+        _no_escaped_exception(content)
+        assert content["errors"][0]["message"].startswith("INVALID")
+    for value in HOSTILE_TEXT + ["XYZ"]:
+        content = superuser_api.post("query($s: String) { myWallet(currency: $s) { currency } }", {"s": value})
+        _no_escaped_exception(content)

@@ -216,3 +216,64 @@ def strict_decimal_scalar(schema):
     scalar.parse_value = strict_value
     scalar.parse_literal = strict_literal
     return schema
+
+
+# --- queries -------------------------------------------------------------------------
+
+
+def _query_error(code: Code, message):
+    from graphql.error import GraphQLError
+
+    return GraphQLError(f"{code.name}: {message}")
+
+
+def _check_query_value(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            _check_query_value(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _check_query_value(item)
+    elif isinstance(value, Decimal):
+        try:
+            check_number(value)
+        except InvalidAmount as exc:
+            raise _query_error(Code.INVALID_AMOUNT, exc.message)
+    elif isinstance(value, str) and bad_text(value):
+        raise _query_error(Code.INVALID, "Text must not contain NUL bytes or invalid characters.")
+
+
+def guard_query(resolver):
+    """Wrap a plugin query resolver: hostile arguments and ledger errors become a plain
+    ``GraphQLError`` ("CODE: message") instead of an escaped exception."""
+    from functools import wraps
+
+    from ..ledger.errors import LedgerError
+
+    @wraps(resolver)
+    def guarded(root, info, **kwargs):
+        _check_query_value(kwargs)
+        try:
+            return resolver(root, info, **kwargs)
+        except LedgerError as exc:
+            from graphql.error import GraphQLError
+
+            raise GraphQLError(f"{exc.code}: {exc.message}")
+
+    return guarded
+
+
+def guard_queries(queries_class):
+    """Apply ``guard_query`` to every ``resolve_*`` of ``queries_class``'s fields (done
+    once on the combined plugin queries, so new queries are covered), except queries
+    whose answer carries its own ``customerValueErrors``."""
+    for name, field in queries_class._meta.fields.items():
+        answer = _unwrap(field.type)
+        if "customer_value_errors" in getattr(getattr(answer, "_meta", None), "fields", {}):
+            continue  # answers typed errors itself (posCustomerLookup)
+        resolver = getattr(queries_class, f"resolve_{name}", None)
+        if resolver is not None and not getattr(resolver, "_cv_guarded", False):
+            guarded = guard_query(resolver)
+            guarded._cv_guarded = True
+            setattr(queries_class, f"resolve_{name}", guarded)
+    return queries_class

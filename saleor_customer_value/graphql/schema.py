@@ -6,6 +6,7 @@ Each domain keeps its own package (``types``, ``mutations``, ``schema``) the way
 """
 import graphene
 
+from .inputs import guard_queries
 from .cards.schema import CardMutations, CardQueries
 from .ledger.schema import LedgerMutations, LedgerQueries
 from .loyalty.schema import LoyaltyMutations, LoyaltyQueries
@@ -17,6 +18,9 @@ class CustomerValueQueries(
     LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
 ):
     pass
+
+
+guard_queries(CustomerValueQueries)
 
 
 class CustomerValueMutations(
