@@ -85,16 +85,20 @@ class Schema:
             in {f["name"] for f in (self.types[field["type"]["name"]]["fields"] or [])}
         ]
 
-    def baseline(self, name):
+    def baseline(self, name, world=None, arg_name=None, mutation=None):
         kind = self.types[name]["kind"]
         if kind == "ENUM":
             return self.types[name]["enumValues"][0]["name"]
         if kind == "INPUT_OBJECT":
             return {
-                f["name"]: self.baseline(_named(f["type"])[0])
+                f["name"]: self.baseline(_named(f["type"])[0], world, f["name"], mutation)
                 for f in self.types[name]["inputFields"]
-                if _named(f["type"])[1]
+                if _named(f["type"])[1] or (world and f["name"] in world)
             }
+        if world and arg_name:
+            realistic = _realistic(world, mutation or {"name": ""}, arg_name, None)
+            if realistic is not None:
+                return realistic
         return {
             "String": "x", "ID": _gid("Nothing:1"), "Int": 1, "Float": 1.0, "Boolean": False,
             "Decimal": "1", "Date": "2099-01-01", "DateTime": "2099-01-01T00:00:00+00:00",
@@ -139,7 +143,55 @@ def superuser_api(db):
     return ApiClient(user=user)
 
 
-def _fire(client, schema, cases, chunk=12):
+# Numbers the central check lets through (they are plain and not too large), sent with
+# real objects behind every ID so the resolvers get as far as they can.
+EDGE_NUMBERS = ["99999999999999.99", "0.00000000000000000001", "-1", "0"]
+
+
+@pytest.fixture
+def world(superuser_api, customer_user, variant):
+    """Real objects for every ID argument, by argument name (and mutation for ``id``)."""
+    from saleor.checkout.models import Checkout
+    from saleor.order.models import Order
+
+    from saleor_customer_value.models import CardBatch, LedgerTransaction
+
+    from .cards.conftest import make_card
+    from .wallet.conftest import fund_wallet
+
+    fund_wallet(customer_user, "10.00")
+    program = programs.get_program()
+    program.enabled = True
+    program.save()
+    checkout = Checkout.objects.create(user=superuser_api.user, email="root@example.com")
+    order = Order.objects.create(user=customer_user, user_email=customer_user.email)
+    card = make_card()
+    batch = CardBatch.objects.create(name="b", kind="qr", quantity=1)
+    product = variant.product
+    return {
+        "customerId": global_id("User", customer_user.pk),
+        "checkoutId": global_id("Checkout", checkout.token),
+        "orderId": global_id("Order", order.pk),
+        "productId": global_id("Product", product.pk),
+        "card": global_id("Card", card.pk),
+        "cardBatch": global_id("CardBatch", batch.pk),
+        "ledgerTransaction": global_id("LedgerTransaction", LedgerTransaction.objects.first().pk),
+        "note": "x",
+        "receipt": "r-1",
+        "idempotencyKey": "fuzz-1",
+        "currency": "EUR",
+    }
+
+
+def _realistic(world, mutation, name, base):
+    if name == "id":
+        for prefix in ("cardBatch", "ledgerTransaction", "card"):
+            if mutation["name"].startswith(prefix):
+                return world[prefix]
+    return world.get(name, base)
+
+
+def _fire(client, schema, cases, chunk=12, world=None):
     """Run ``cases`` [(mutation, arg, field, value)] as aliased mutations; return
     {alias: (case, errors)}."""
     results = {}
@@ -153,9 +205,9 @@ def _fire(client, schema, cases, chunk=12):
                 if a["name"] == arg["name"]:
                     v = value
                     if field is not None:
-                        v = dict(schema.baseline(base), **{field: value})
-                elif required:
-                    v = schema.baseline(base)
+                        v = dict(schema.baseline(base, world), **{field: value})
+                elif required or (world and a["name"] in world):
+                    v = schema.baseline(base, world, a["name"], mutation)
                 else:
                     continue
                 var = f"v{i}_{a['name']}"
@@ -216,6 +268,20 @@ def test_every_plugin_mutation_refuses_hostile_input_with_typed_errors(superuser
     assert wrong == []
     assert _plugin_rows() == before
     assert len(answered_exact) + len(answered_loose) > 300
+
+
+def test_values_that_pass_the_central_check_never_escape_as_exceptions(superuser_api, world):
+    # given: real objects behind every ID, so resolvers run as far as they can
+    schema = Schema(superuser_api.execute(INTROSPECTION)["__schema"])
+    cases = []
+    for mutation, arg, field, type_name, is_list in schema.targets():
+        wrap = (lambda v: [v]) if is_list else (lambda v: v)
+        values = {"Decimal": EDGE_NUMBERS, "Int": HOSTILE_INTS, "ID": UNRESOLVABLE_IDS}
+        cases += [(mutation, arg, field, wrap(v)) for v in values.get(type_name, [])]
+
+    # when / then: typed answers only (``_fire`` asserts no top-level error)
+    answered = _fire(superuser_api, schema, cases, world=world)
+    assert len(answered) == len(cases) > 150
 
 
 QUERIES = {

@@ -43,7 +43,7 @@ def check_number(value, field: str = "amount") -> Decimal:
         except (InvalidOperation, ValueError, TypeError):
             raise InvalidAmount(f"{text[:40]!r} is not a number.", field=field)
     if not amount.is_finite():
-        raise InvalidAmount("The value is not a finite number.", field=field)
+        raise InvalidAmount(f"{str(amount)!r} is not a number (not finite).", field=field)
     sign, digits, exponent = amount.as_tuple()
     if amount.is_zero():
         if sign:
