@@ -23,6 +23,7 @@ from decimal import Decimal
 
 import graphene
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from graphql_relay import from_global_id
 
 from ..error_codes import CustomerValueErrorCode as Code
@@ -91,14 +92,14 @@ def decode_id(global_id, only_type, field="id"):
     """The primary key behind ``global_id`` for ``only_type``, or a typed error."""
     parts = _split(global_id)
     if parts is None:
-        raise _error(field, f"{_shorten(global_id)} is not a valid ID.", Code.INVALID)
+        raise _error(field, _("%(id)s is not a valid ID.") % {"id": _shorten(global_id)}, Code.INVALID)
     type_name, pk = parts
     if str(type_name) != str(only_type):
-        raise _error(field, f"Must receive a {only_type} ID.", Code.INVALID)
+        raise _error(field, _("Must receive a %(type)s ID.") % {"type": only_type}, Code.INVALID)
     value = _model_pk(only_type, pk)
     if value is None:
         raise _error(
-            field, f"Couldn't resolve to a node: {_shorten(global_id)}", Code.NOT_FOUND
+            field, _("Couldn't resolve to a node: %(id)s") % {"id": _shorten(global_id)}, Code.NOT_FOUND
         )
     return value
 
@@ -176,10 +177,10 @@ def _check_value(value, graphene_type, field):
     if isinstance(value, str):
         if bad_text(value):
             raise _error(
-                field, "Text must not contain NUL bytes or invalid characters.", Code.INVALID
+                field, _("Text must not contain NUL bytes or invalid characters."), Code.INVALID
             )
         if _is_id_type(graphene_type) and _split(value) is None:
-            raise _error(field, f"{_shorten(value)} is not a valid ID.", Code.INVALID)
+            raise _error(field, _("%(id)s is not a valid ID.") % {"id": _shorten(value)}, Code.INVALID)
 
 
 def check_arguments(mutation_cls, data: dict):
@@ -240,7 +241,7 @@ def _check_query_value(value):
         except InvalidAmount as exc:
             raise _query_error(Code.INVALID_AMOUNT, exc.message)
     elif isinstance(value, str) and bad_text(value):
-        raise _query_error(Code.INVALID, "Text must not contain NUL bytes or invalid characters.")
+        raise _query_error(Code.INVALID, _("Text must not contain NUL bytes or invalid characters."))
 
 
 def guard_query(resolver):

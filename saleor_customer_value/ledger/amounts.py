@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import get_currency_precision
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from .errors import CurrencyMismatch, InvalidAmount
 from .reasons import POINTS_UNIT
@@ -29,30 +30,32 @@ def check_number(value, field: str = "amount") -> Decimal:
     ``InvalidAmount``. Runs before any arithmetic: ``quantize`` and comparisons raise
     ``InvalidOperation`` on ``sNaN``, and on ``1E+28`` at two places."""
     if isinstance(value, float) or isinstance(value, bool):
-        raise InvalidAmount("Amounts must not be floats.", field=field)
+        raise InvalidAmount(_("Amounts must not be floats."), field=field)
     if isinstance(value, NonCanonicalDecimal):
-        raise InvalidAmount("Write numbers with the digits 0-9.", field=field)
+        raise InvalidAmount(_("Write numbers with the digits 0-9."), field=field)
     if isinstance(value, Decimal):
         amount = value
     else:
         text = str(value).strip() if value is not None else ""
         if not text.isascii():
-            raise InvalidAmount("Write numbers with the digits 0-9.", field=field)
+            raise InvalidAmount(_("Write numbers with the digits 0-9."), field=field)
         try:
             amount = Decimal(text)
         except (InvalidOperation, ValueError, TypeError):
-            raise InvalidAmount(f"{text[:40]!r} is not a number.", field=field)
+            raise InvalidAmount(_("%(value)r is not a number.") % {"value": text[:40]}, field=field)
     if not amount.is_finite():
-        raise InvalidAmount(f"{str(amount)!r} is not a number (not finite).", field=field)
+        raise InvalidAmount(
+            _("%(value)r is not a number (not finite).") % {"value": str(amount)}, field=field
+        )
     sign, digits, exponent = amount.as_tuple()
     if amount.is_zero():
         if sign:
-            raise InvalidAmount("Negative zero is not a number the shop accepts.", field=field)
+            raise InvalidAmount(_("Negative zero is not a number the shop accepts."), field=field)
         return amount
     if len(digits) + exponent > 16 or abs(amount) >= MAX_AMOUNT:
-        raise InvalidAmount("The amount is too large.", field=field)
+        raise InvalidAmount(_("The amount is too large."), field=field)
     if len(digits) > MAX_DIGITS or exponent < -MAX_PLACES:
-        raise InvalidAmount("The number has too many digits.", field=field)
+        raise InvalidAmount(_("The number has too many digits."), field=field)
     return amount
 
 
@@ -77,7 +80,7 @@ def validate_currency(currency: str) -> str:
 def to_amount(value, unit: str, field: str = "amount") -> Decimal:
     """Return ``value`` as a positive Decimal of ``unit``'s precision, or raise."""
     if value is None:
-        raise InvalidAmount("An amount is required.", field=field)
+        raise InvalidAmount(_("An amount is required."), field=field)
     # Form and magnitude first: quantize below raises on what check_number refuses.
     amount = check_number(value, field=field)
     if amount <= 0:
