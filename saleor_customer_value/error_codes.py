@@ -50,3 +50,5 @@ class CustomerValueErrorCode(Enum):
     NOT_ENOUGH_POINTS = "not_enough_points"
     BADGE_REQUIRED = "badge_required"
     TIER_RANGE_OVERLAP = "tier_range_overlap"
+    # Gift cards: unknown, used and expired codes answer alike
+    INVALID_GIFT_CARD_CODE = "invalid_gift_card_code"

@@ -16,6 +16,7 @@ from .loyalty import actions as loyalty_actions
 from .loyalty import checkout as points_checkout
 from .loyalty import orders as loyalty_orders
 from .wallet import checkout as wallet_checkout
+from .security import captures
 from .wallet import orders
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class CustomerValuePlugin(BasePlugin):
         from saleor.plugins.manager import get_plugins_manager
 
         manager = get_plugins_manager()
+        captures.refuse_recapture(checkout)  # before Saleor reaches the gateway again
         badge_perks.prepare_order(checkout, discounts, manager)
         points_checkout.prepare_order(checkout, discounts, manager)
         wallet_checkout.prepare_order(checkout, discounts, manager)

@@ -18,7 +18,7 @@ A card owned by another registered customer cannot be taken: it gets the same
 ``INVALID_CARD_CODE`` as an unknown, blocked or expired card, and failures count
 towards the same rate limits as ``cardRegister`` (for shoppers).
 """
-from typing import List, Optional
+from typing import Optional
 
 from django.db import transaction
 from django.utils import timezone
@@ -76,11 +76,10 @@ def link(
     raw_chip_uid: Optional[str] = None,
     direction: str = CARD_TO_WALLET,
     actor: Optional[Actor] = None,
-    limits: Optional[List[registration.Limiter]] = None,
+    limits: Optional["registration.ratelimit.Guard"] = None,
 ) -> Card:
     """Link the card to ``user``'s customer (see the module docstring). ``limits``:
     rate limiters to check and count failures against (shoppers)."""
-    limits = limits or []
     registration._check_not_limited(limits)
     code, chip_uid = _parse(raw_code, raw_chip_uid)
     actor = actor or Actor.customer(user)
@@ -91,8 +90,8 @@ def link(
         if not failed:
             _link(card, customer, user, direction, actor)
     if failed:
-        for limit in limits:
-            limit.fail()
+        if limits is not None:
+            limits.fail()
         raise InvalidCode(INVALID_MESSAGE)
     return card
 

@@ -5,19 +5,15 @@ What a caller learns:
   anybody can compute check characters, so it reveals nothing about which cards exist;
 - an unknown code, a card owned by somebody else, and a blocked, replaced or expired
   card all get the same ``INVALID_CARD_CODE`` with the same message;
-- such failures are counted per user and per IP address (Django's cache); past the
-  limit every attempt is refused with ``TOO_MANY_ATTEMPTS`` and a retry-after, before
-  any lookup.
+- such failures are counted per user (with backoff) and per client address
+  (``security.ratelimit``, counters in the database so all workers share them); past
+  the limit an attempt is refused with ``TOO_MANY_ATTEMPTS`` and a retry-after, before
+  any lookup. The address limit never stops a user who has not failed.
 
 A card sold at a till before anybody owned it points at an anonymous ``Customer`` that
 may hold wallet money and points; registration moves them to the shopper's customer
 with ledger transfers (reason ``CARD_MERGE``) in the caller's DB transaction.
 """
-import math
-import time
-from dataclasses import dataclass
-
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,14 +21,8 @@ from ..ledger import accounts, service
 from ..ledger.actors import Actor
 from ..ledger.reasons import Reason
 from ..models import AccountKind, Card, CardState
+from ..security import ratelimit
 from . import codes
-
-# Failures allowed per window before attempts are refused (module settings so a host
-# or a test can tune them).
-USER_LIMIT = 5
-IP_LIMIT = 20
-WINDOW_SECONDS = 15 * 60
-
 
 class RegistrationError(Exception):
     code = "invalid_card_code"
@@ -61,45 +51,18 @@ INVALID_MESSAGE = "This code cannot be registered. Check the code on your card."
 # --- rate limiting -------------------------------------------------------------------
 
 
-@dataclass
-class Limiter:
-    key: str
-    limit: int
-
-    def _read(self):
-        return cache.get(self.key) or {"count": 0, "until": 0}
-
-    def retry_after(self):
-        state = self._read()
-        if state["count"] >= self.limit and state["until"] > time.time():
-            return max(1, math.ceil(state["until"] - time.time()))
-        return None
-
-    def fail(self):
-        now = time.time()
-        state = self._read()
-        if state["until"] <= now:
-            state = {"count": 0, "until": now + WINDOW_SECONDS}
-        state["count"] += 1
-        cache.set(self.key, state, timeout=max(1, math.ceil(state["until"] - now)))
+def limiters(user, ip) -> ratelimit.Guard:
+    """Failed attempts of this user (and, once they have failed, of this address)."""
+    return ratelimit.Guard.for_user("card-register", user, ip)
 
 
-def limiters(user, ip):
-    found = [Limiter(f"cv:card-register:user:{user.pk}", USER_LIMIT)]
-    if ip:
-        found.append(Limiter(f"cv:card-register:ip:{ip}", IP_LIMIT))
-    return found
-
-
-def _check_not_limited(limits):
-    waits = [w for w in (limit.retry_after() for limit in limits) if w]
-    if waits:
-        wait = max(waits)
-        raise TooManyAttempts(
-            f"Too many failed attempts. Try again in {math.ceil(wait / 60)} minute(s) "
-            f"(retry after {wait} seconds).",
-            retry_after=wait,
-        )
+def _check_not_limited(guard):
+    if guard is None:
+        return
+    try:
+        guard.check()
+    except ratelimit.Limited as exc:
+        raise TooManyAttempts(exc.message, retry_after=exc.retry_after)
 
 
 # --- registration --------------------------------------------------------------------
@@ -116,8 +79,8 @@ def _usable_for(card: Card, customer) -> bool:
 
 
 def register(user, raw_code: str, ip: str = "") -> Card:
-    limits = limiters(user, ip)
-    _check_not_limited(limits)
+    guard = limiters(user, ip)
+    _check_not_limited(guard)
     try:
         code = codes.parse(raw_code)
     except codes.CheckDigitMismatch as exc:
@@ -145,8 +108,7 @@ def register(user, raw_code: str, ip: str = "") -> Card:
                 card.registered_at = timezone.now()
                 card.save(update_fields=["customer", "state", "registered_at"])
     if failed:
-        for limit in limits:
-            limit.fail()
+        guard.fail()
         raise InvalidCode(INVALID_MESSAGE)
     return card
 

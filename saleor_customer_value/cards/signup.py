@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 
 from ..ledger import accounts
 from ..models import Card
+from ..security import ratelimit
 from . import digital, downloads
 
 SALT = "customer_value.card_signup"
@@ -28,6 +29,24 @@ MAX_VALIDITY_DAYS = 365
 
 class SignupLinkInvalid(Exception):
     message = "This sign-up link is invalid or has expired."
+
+
+class TooManySignups(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _count_attempt(ip: str):
+    """Every attempt from an address counts (``card-signup:ip``): the link is public,
+    so this is what stops one client from creating accounts in bulk."""
+    if not ip:
+        return
+    limiter = ratelimit.limiter("card-signup:ip", ip)
+    wait = limiter.retry_after()
+    if wait:
+        raise TooManySignups(ratelimit.Limited(wait).message)
+    limiter.record()
 
 
 def make_token(user=None, app=None, days: int = DEFAULT_VALIDITY_DAYS, now=None) -> (str, int):
@@ -74,6 +93,7 @@ def register(
     last_name: str = "",
     redirect_url: Optional[str] = None,
     plugins=None,
+    ip: str = "",
 ) -> SignupResult:
     """Create the account and its digital card. Raises ``SignupLinkInvalid`` or a
     ``ValidationError`` keyed by field (Saleor's own codes and messages)."""
@@ -81,6 +101,7 @@ def register(
     from saleor.account.models import User
     from saleor.core.utils.url import validate_storefront_url
 
+    _count_attempt(ip)
     check_token(token)
     confirm = settings.ENABLE_ACCOUNT_CONFIRMATION_BY_EMAIL
     if confirm:

@@ -4,6 +4,7 @@ from graphene_federation import build_schema
 from saleor.graphql.api import Mutation as SaleorMutation
 from saleor.graphql.api import Query as SaleorQuery
 
+from .inputs import strict_decimal_scalar
 from .schema import CustomerValueMutations, CustomerValueQueries
 
 
@@ -15,4 +16,4 @@ class Mutation(CustomerValueMutations, SaleorMutation):
     pass
 
 
-schema = build_schema(Query, mutation=Mutation)
+schema = strict_decimal_scalar(build_schema(Query, mutation=Mutation))

@@ -17,7 +17,9 @@ from ..error_codes import CustomerValueErrorCode as Code
 from ..ledger.actors import Actor
 from ..ledger.errors import LedgerError
 from ..ledger.idempotency import IdempotencyKey
+from ..security import ratelimit
 from .enums import CustomerValueErrorCode
+from .inputs import check_arguments, decode_id
 
 
 class CustomerValueError(Error):
@@ -100,10 +102,40 @@ class CustomerValueMutation(BaseMutation):
         return cls(errors=typed, **{cls._meta.error_type_field: typed}, **extra)
 
     @classmethod
+    def get_node_or_error(cls, info, node_id, field="id", only_type=None, qs=None):
+        """Saleor's lookup, but an empty or malformed ID (``""``, ``User:abc``, another
+        type's ID) is a typed error instead of an exception or ``None``."""
+        if node_id is None:
+            return None
+        if only_type is None:
+            return super().get_node_or_error(info, node_id, field=field, qs=qs)
+        if isinstance(only_type, str):
+            only_type = info.schema.get_type(only_type).graphene_type
+        pk = decode_id(node_id, only_type, field=field)
+        node = cls.get_node_by_pk(info, graphene_type=only_type, pk=pk, qs=qs)
+        if node is None:
+            raise error(field, f"Couldn't resolve to a node: {node_id}", Code.NOT_FOUND)
+        return node
+
+    @classmethod
+    def get_nodes_or_error(cls, ids, field, only_type=None, qs=None):
+        if only_type is not None:
+            for node_id in ids or []:
+                decode_id(node_id, only_type, field=field)
+        return super().get_nodes_or_error(ids, field, only_type=only_type, qs=qs)
+
+    @classmethod
     def mutate(cls, root, info, **data):
         if not cls.check_permissions(info.context):
             return cls.handle_errors(permission_denied())
+        with ratelimit.collect():
+            return cls._mutate(root, info, **data)
+
+    @classmethod
+    def _mutate(cls, root, info, **data):
         try:
+            # Before any resolver code: hostile numbers, text and IDs (graphql.inputs).
+            check_arguments(cls, data)
             with transaction.atomic():
                 response = cls.perform_mutation(root, info, **data)
         except ValidationError as exc:

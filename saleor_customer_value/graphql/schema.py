@@ -7,6 +7,7 @@ Each domain keeps its own package (``types``, ``mutations``, ``schema``) the way
 import graphene
 
 from .badges.schema import BadgeMutations, BadgeQueries
+from .inputs import guard_queries
 from .cards.schema import CardMutations, CardQueries
 from .ledger.schema import LedgerMutations, LedgerQueries
 from .loyalty.schema import LoyaltyMutations, LoyaltyQueries
@@ -19,6 +20,9 @@ class CustomerValueQueries(
     BadgeQueries, ReportQueries, LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
 ):
     pass
+
+
+guard_queries(CustomerValueQueries)
 
 
 class CustomerValueMutations(

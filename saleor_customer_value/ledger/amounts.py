@@ -8,11 +8,55 @@ from decimal import Decimal, InvalidOperation
 
 from babel.numbers import get_currency_precision
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from .errors import CurrencyMismatch, InvalidAmount
 from .reasons import POINTS_UNIT
 
 MAX_AMOUNT = Decimal("10") ** 15
+# More digits or places than any amount, rate or percent needs; beyond them Decimal
+# arithmetic at the default precision (28 digits) starts to raise or round.
+MAX_DIGITS = 40
+MAX_PLACES = 20
+
+
+class NonCanonicalDecimal(Decimal):
+    """A number that was written with other than ASCII digits (``١٢``): Python reads it,
+    the API refuses it (see ``graphql.inputs``)."""
+
+
+def check_number(value, field: str = "amount") -> Decimal:
+    """``value`` as a Decimal if it is a plain, finite number of sane size, else raise
+    ``InvalidAmount``. Runs before any arithmetic: ``quantize`` and comparisons raise
+    ``InvalidOperation`` on ``sNaN``, and on ``1E+28`` at two places."""
+    if isinstance(value, float) or isinstance(value, bool):
+        raise InvalidAmount(_("Amounts must not be floats."), field=field)
+    if isinstance(value, NonCanonicalDecimal):
+        raise InvalidAmount(_("Write numbers with the digits 0-9."), field=field)
+    if isinstance(value, Decimal):
+        amount = value
+    else:
+        text = str(value).strip() if value is not None else ""
+        if not text.isascii():
+            raise InvalidAmount(_("Write numbers with the digits 0-9."), field=field)
+        try:
+            amount = Decimal(text)
+        except (InvalidOperation, ValueError, TypeError):
+            raise InvalidAmount(_("%(value)r is not a number.") % {"value": text[:40]}, field=field)
+    if not amount.is_finite():
+        raise InvalidAmount(
+            _("%(value)r is not a number (not finite).") % {"value": str(amount)}, field=field
+        )
+    sign, digits, exponent = amount.as_tuple()
+    if amount.is_zero():
+        if sign:
+            raise InvalidAmount(_("Negative zero is not a number the shop accepts."), field=field)
+        return amount
+    if len(digits) + exponent > 16 or abs(amount) >= MAX_AMOUNT:
+        raise InvalidAmount(_("The amount is too large."), field=field)
+    if len(digits) > MAX_DIGITS or exponent < -MAX_PLACES:
+        raise InvalidAmount(_("The number has too many digits."), field=field)
+    return amount
 
 
 def precision(unit: str) -> int:
@@ -35,14 +79,10 @@ def validate_currency(currency: str) -> str:
 
 def to_amount(value, unit: str, field: str = "amount") -> Decimal:
     """Return ``value`` as a positive Decimal of ``unit``'s precision, or raise."""
-    if isinstance(value, float):
-        raise InvalidAmount("Amounts must not be floats.", field=field)
-    try:
-        amount = Decimal(str(value).strip()) if value is not None else None
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite():
-        raise InvalidAmount(f"{value!r} is not a number.", field=field)
+    if value is None:
+        raise InvalidAmount(_("An amount is required."), field=field)
+    # Form and magnitude first: quantize below raises on what check_number refuses.
+    amount = check_number(value, field=field)
     if amount <= 0:
         raise InvalidAmount("The amount must be greater than zero.", field=field)
     places = precision(unit)

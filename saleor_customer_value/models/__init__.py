@@ -12,6 +12,7 @@ from .customers import Customer
 from .holds import Hold, HoldStatus
 from .idempotency import IdempotencyRecord
 from .journal import Entry, LedgerTransaction
+from .ratelimits import RateLimitCounter
 from .loyalty import (
     CheckoutPointsReservation,
     LoyaltyActionRecord,
@@ -49,4 +50,5 @@ __all__ = [
     "PointsAccountState",
     "PointsLot",
     "PointsLotConsumption",
+    "RateLimitCounter",
 ]

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..ledger import accounts, service
-from ..ledger.amounts import to_amount, validate_currency
+from ..ledger.amounts import check_number, to_amount, validate_currency
 from ..ledger.errors import InsufficientFunds, InvalidReference
 from ..ledger.reasons import Reason, SystemAccountCode
 
@@ -59,8 +59,9 @@ def _clean_note(note):
 def preview(user, currency, change) -> Preview:
     """What the balance would be after ``change`` (signed); books nothing."""
     currency = validate_currency(currency)
-    magnitude = to_amount(abs(Decimal(str(change))) if change else change, currency)
-    signed = magnitude if Decimal(str(change)) > 0 else -magnitude
+    change = check_number(change) if change is not None else None
+    magnitude = to_amount(abs(change) if change else change, currency)
+    signed = magnitude if change > 0 else -magnitude
     wallet = accounts.find_wallet(accounts.customer_for_user(user), currency)
     posted = wallet.posted if wallet else Decimal(0)
     held = wallet.held if wallet else Decimal(0)

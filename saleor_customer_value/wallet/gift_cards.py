@@ -30,6 +30,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from saleor.core.emails import get_email_context
 from saleor.giftcard.models import GiftCard
 
@@ -43,6 +44,7 @@ from ..ledger.errors import (
     LedgerError,
 )
 from ..ledger.reasons import Reason, SystemAccountCode
+from ..security import ratelimit
 from .paid_values import GIFT_VOUCHER, booked, order_key
 
 logger = logging.getLogger(__name__)
@@ -58,8 +60,21 @@ MESSAGE_MAX_LENGTH = 500
 
 
 class GiftCardNotFound(LedgerError):
-    code = "NOT_FOUND"
+    """Unknown, used up, deactivated, expired or not yet valid: one answer for all, so
+    the mutation does not reveal which codes exist."""
+
+    code = "INVALID_GIFT_CARD_CODE"
     field = "code"
+
+
+class TooManyAttempts(LedgerError):
+    code = "TOO_MANY_ATTEMPTS"
+    field = "code"
+
+
+NOT_USABLE_MESSAGE = _(
+    "This code cannot be redeemed: it is unknown, used up, expired or not valid yet."
+)
 
 
 class GiftCardUsed(LedgerError):
@@ -284,23 +299,45 @@ def _replay(idem, card) -> Optional[Redemption]:
     return Redemption(card, txn, wallet, replayed=True)
 
 
-def redeem(user, code: str, idem=None) -> Redemption:
-    """Move a gift card's whole balance into ``user``'s wallet in its currency."""
+def guard_for(user, ip: str = "") -> ratelimit.Guard:
+    """Failed redemptions per account (with backoff) and per client address."""
+    return ratelimit.Guard.for_user("gift-card", user, ip)
+
+
+def redeem(user, code: str, idem=None, guard: Optional[ratelimit.Guard] = None) -> Redemption:
+    """Move a gift card's whole balance into ``user``'s wallet in its currency.
+    With a ``guard``, a failure counts against it and a limited caller is refused
+    before any lookup."""
+    if guard is not None:
+        try:
+            guard.check()
+        except ratelimit.Limited as exc:
+            raise TooManyAttempts(exc.message)
+    try:
+        return _redeem(user, code, idem)
+    except GiftCardNotFound:
+        if guard is not None:
+            guard.fail()
+        raise
+
+
+def _usable(card: GiftCard, today) -> bool:
+    if not card.is_active or card.current_balance_amount <= 0:
+        return False
+    if card.end_date is not None and card.end_date < today:
+        return False
+    return not (card.start_date and card.start_date > today)
+
+
+def _redeem(user, code: str, idem=None) -> Redemption:
     card = _find_locked(code)
     if card is None:
-        raise GiftCardNotFound("No gift card has this code.")
+        raise GiftCardNotFound(str(NOT_USABLE_MESSAGE))
     replay = _replay(idem, card)
     if replay is not None:
         return replay
-    today = timezone.localdate()
-    if not card.is_active or card.current_balance_amount <= 0:
-        raise GiftCardUsed("This gift card was already used or deactivated.")
-    if card.end_date is not None and card.end_date < today:
-        raise GiftCardExpired(f"This gift card expired on {card.end_date:%Y-%m-%d}.")
-    if card.start_date and card.start_date > today:
-        raise InvalidReference(
-            f"This gift card is valid from {card.start_date:%Y-%m-%d}.", field="code"
-        )
+    if not _usable(card, timezone.localdate()):
+        raise GiftCardNotFound(str(NOT_USABLE_MESSAGE))
     try:
         currency = validate_currency(card.currency)
     except CurrencyMismatch as exc:

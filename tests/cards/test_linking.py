@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from saleor_customer_value.security import ratelimit
 from saleor_customer_value.cards import codes, registration
 from saleor_customer_value.ledger import accounts, service
 from saleor_customer_value.ledger.actors import Actor
@@ -193,7 +194,7 @@ def test_a_card_of_another_registered_customer_cannot_be_taken(
 
 def test_failures_are_rate_limited_like_registration(customer_api, chip_card):
     card = chip_card[0]
-    for _ in range(registration.USER_LIMIT):
+    for _ in range(ratelimit.rule("card-register:user").limit):
         link(customer_api, chipUid="0011223344")
     assert errors(link(customer_api, chipUid=card.chip_uid))[0][:2] == ("chipUid", "TOO_MANY_ATTEMPTS")
 

@@ -5,7 +5,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from django.db.models import F
+
 from saleor_customer_value.cards import codes, registration
+from saleor_customer_value.models import RateLimitCounter
+from saleor_customer_value.security import ratelimit
 from saleor_customer_value.ledger import accounts, service
 from saleor_customer_value.ledger.actors import Actor
 from saleor_customer_value.ledger.reasons import POINTS_UNIT, Reason, SystemAccountCode
@@ -76,42 +80,84 @@ def test_unknown_taken_blocked_and_expired_codes_get_the_same_error(
     assert not Card.objects.filter(customer__user__email="erika@example.com").exists()
 
 
+USER_LIMIT = ratelimit.rule("card-register:user").limit
+
+
+def _age_counters(seconds):
+    """Pretend the last failure (and the window start) was ``seconds`` ago."""
+    delta = timedelta(seconds=seconds)
+    RateLimitCounter.objects.update(
+        last_at=F("last_at") - delta, window_ends=F("window_ends") - delta
+    )
+
+
 def test_a_typo_is_reported_as_such_and_not_counted(customer_api, card):
     typo = card.code[:5] + ("A" if card.code[5] != "A" else "B") + card.code[6:]
-    for _ in range(registration.USER_LIMIT + 2):
+    for _ in range(USER_LIMIT + 2):
         assert errors(register(customer_api, typo))[0][:2] == ("code", "CARD_CODE_TYPO")
     assert errors(register(customer_api, "hello"))[0][:2] == ("code", "CARD_CODE_TYPO")
     assert register(customer_api, card.code)["customerValueErrors"] == []
 
 
 def test_repeated_failures_are_rate_limited_per_user(customer_api, card):
-    for _ in range(registration.USER_LIMIT):
+    for _ in range(USER_LIMIT):
         assert errors(register(customer_api, codes.generate()))[0][1] == "INVALID_CARD_CODE"
 
     refused = errors(register(customer_api, card.code))[0]
 
     assert refused[:2] == ("code", "TOO_MANY_ATTEMPTS")
-    assert "retry after" in refused[2]
+    assert "retry after 60 seconds" in refused[2]
     assert Card.objects.get(pk=card.pk).customer is None  # even a right code waits
 
 
-def test_repeated_failures_are_rate_limited_per_ip(db, card, monkeypatch):
+def test_each_further_failure_doubles_the_wait(customer_api, card):
+    # given: locked out after the free failures
+    for _ in range(USER_LIMIT):
+        register(customer_api, codes.generate())
+    _age_counters(61)
+
+    # when: the next attempt fails again
+    assert errors(register(customer_api, codes.generate()))[0][1] == "INVALID_CARD_CODE"
+
+    # then: the wait doubled, and it lifts once served
+    assert "retry after 120 seconds" in errors(register(customer_api, card.code))[0][2]
+    _age_counters(121)
+    assert register(customer_api, card.code)["customerValueErrors"] == []
+
+
+def test_the_address_limit_never_stops_a_shopper_who_has_not_failed(db, card, settings):
     from saleor.account.models import User
 
-    monkeypatch.setattr(registration, "IP_LIMIT", 3)
-    for n in range(3):
-        user = User.objects.create_user(f"bot{n}@example.com", "pw")
-        register(ApiClient(user=user), codes.generate())
+    # given: three shoppers behind one NAT address fail, reaching its limit of 3
+    settings.CUSTOMER_VALUE_RATE_LIMITS = {"card-register:ip": {"limit": 3}}
+    bots = [ApiClient(user=User.objects.create_user(f"bot{n}@example.com", "pw")) for n in range(3)]
+    for bot in bots:
+        assert errors(register(bot, codes.generate()))[0][1] == "INVALID_CARD_CODE"
     fresh = ApiClient(user=User.objects.create_user("fresh@example.com", "pw"))
 
-    assert errors(register(fresh, card.code))[0][1] == "TOO_MANY_ATTEMPTS"
+    # when / then: those who failed are stopped, even with a valid code ...
+    assert errors(register(bots[0], make_card().code))[0][1] == "TOO_MANY_ATTEMPTS"
+    # ... a shopper who has not failed registers a valid card
+    assert register(fresh, card.code)["customerValueErrors"] == []
 
 
-def test_the_limit_lifts_after_the_window(customer_api, card, monkeypatch):
-    for _ in range(registration.USER_LIMIT):
+def test_failures_are_counted_in_the_database_for_every_worker(customer_api, customer_user):
+    # when
+    for _ in range(3):
         register(customer_api, codes.generate())
-    later = registration.time.time() + registration.WINDOW_SECONDS + 1
-    monkeypatch.setattr(registration.time, "time", lambda: later)
+
+    # then: one shared counter per account and per address, not per process
+    counters = dict(RateLimitCounter.objects.values_list("key", "count"))
+    assert counters == {
+        f"card-register:user:{customer_user.pk}": 3,
+        "card-register:ip:127.0.0.1": 3,
+    }
+
+
+def test_the_limit_lifts_after_the_backoff(customer_api, card):
+    for _ in range(USER_LIMIT):
+        register(customer_api, codes.generate())
+    _age_counters(61)
     assert register(customer_api, card.code)["customerValueErrors"] == []
 
 

@@ -154,7 +154,7 @@ def test_reversal_replayed_with_its_key_reverses_once(staff_api, staff_user, eri
     [
         ({"note": "  "}, "note", "REQUIRED"),
         ({"id": "TGVkZ2VyVHJhbnNhY3Rpb246OTk5OTk5"}, "id", "NOT_FOUND"),
-        ({"id": "not-an-id"}, "id", "NOT_FOUND"),
+        ({"id": "not-an-id"}, "id", "INVALID"),
     ],
 )
 def test_reversal_bad_input(staff_api, staff_user, erika_wallet, variables, field, code):

@@ -268,18 +268,18 @@ def test_redemption_replayed_with_its_key_redeems_once(customer_api, customer_us
 
     assert first["customerValueErrors"] == [] and second["customerValueErrors"] == []
     assert second["amount"] == first["amount"]
-    assert [e["code"] for e in third["customerValueErrors"]] == ["GIFT_CARD_USED"]
+    assert [e["code"] for e in third["customerValueErrors"]] == ["INVALID_GIFT_CARD_CODE"]
     assert wallet_posted(customer_user) == Decimal("10.000")
 
 
 @pytest.mark.parametrize(
     "card, code",
     [
-        (None, "NOT_FOUND"),
-        ({"is_active": False}, "GIFT_CARD_USED"),
-        ({"current_balance_amount": Decimal("0")}, "GIFT_CARD_USED"),
-        ({"end_date": date.today() - timedelta(days=1)}, "GIFT_CARD_EXPIRED"),
-        ({"start_date": date.today() + timedelta(days=1)}, "INVALID"),
+        (None, "INVALID_GIFT_CARD_CODE"),
+        ({"is_active": False}, "INVALID_GIFT_CARD_CODE"),
+        ({"current_balance_amount": Decimal("0")}, "INVALID_GIFT_CARD_CODE"),
+        ({"end_date": date.today() - timedelta(days=1)}, "INVALID_GIFT_CARD_CODE"),
+        ({"start_date": date.today() + timedelta(days=1)}, "INVALID_GIFT_CARD_CODE"),
         ({"currency": "GBP"}, "CURRENCY_MISMATCH"),
     ],
 )

@@ -9,6 +9,7 @@ from ...cards.registration import RegistrationError
 from ...error_codes import CustomerValueErrorCode as Code
 from ...models import Card as CardModel, CardBatchStatus, CardState
 from ...permissions import CustomerValuePermissions
+from ...security.client import client_ip
 from .types import (
     Card,
     CardBatch,
@@ -131,7 +132,7 @@ class CardRegister(CustomerValueMutation):
     def perform_mutation(cls, _root, info, code):
         user = _login(info, "register a card")
         try:
-            card = registration.register(user, code, ip=info.context.META.get("REMOTE_ADDR", ""))
+            card = registration.register(user, code, ip=client_ip(info.context))
         except RegistrationError as exc:
             raise error("code", exc.message, Code(exc.code))
         return cls(card=card)
@@ -328,7 +329,8 @@ class AccountRegisterWithCard(CustomerValueMutation):
     class Meta:
         description = (
             "Create an account and its digital card in one step, from a sign-up link "
-            "(`cardSignupLinkCreate`). Password rules and e-mail checks are Saleor's."
+            "(`cardSignupLinkCreate`). Password rules and e-mail checks are Saleor's. "
+            "Attempts are rate-limited per client address (TOO_MANY_ATTEMPTS)."
         )
 
     @classmethod
@@ -342,9 +344,12 @@ class AccountRegisterWithCard(CustomerValueMutation):
                 last_name=data.get("last_name") or "",
                 redirect_url=data.get("redirect_url"),
                 plugins=getattr(info.context, "plugins", None),
+                ip=client_ip(info.context),
             )
         except signup.SignupLinkInvalid as exc:
             raise error("token", exc.message, Code.INVALID_SIGNUP_LINK)
+        except signup.TooManySignups as exc:
+            raise error(None, exc.message, Code.TOO_MANY_ATTEMPTS)
         return cls(
             user=result.user,
             card=result.card,
@@ -387,10 +392,10 @@ class CardLink(CustomerValueMutation):
             if not has_permissions(info.context, (CustomerValuePermissions.MANAGE_CARDS,)):
                 raise permission_denied("Linking a card for a customer needs MANAGE_CARDS.")
             user = cls.get_node_or_error(info, customer_id, only_type=User, field="customerId")
-            limits = []
+            limits = None
         else:
             user = _login(info, "link a card")
-            limits = registration.limiters(user, info.context.META.get("REMOTE_ADDR", ""))
+            limits = registration.limiters(user, client_ip(info.context))
         try:
             card = linking.link(
                 user,

@@ -1,4 +1,6 @@
 import graphene
+
+from ..inputs import node_or_none
 from graphql_jwt.decorators import login_required
 from saleor.graphql.decorators import permission_required
 
@@ -64,7 +66,7 @@ class CardQueries(graphene.ObjectType):
 
     @permission_required(CustomerValuePermissions.MANAGE_CARDS)
     def resolve_card_batch(self, info, id):
-        return graphene.Node.get_node_from_global_id(info, id, CardBatch)
+        return node_or_none(info, id, CardBatch)
 
     @permission_required(CustomerValuePermissions.MANAGE_CARDS)
     def resolve_card_batches(self, info):
@@ -74,7 +76,7 @@ class CardQueries(graphene.ObjectType):
     def resolve_customer_cards(self, info, customer_id):
         from saleor.graphql.account.types import User
 
-        user = graphene.Node.get_node_from_global_id(info, customer_id, User)
+        user = node_or_none(info, customer_id, User)
         customer = Customer.objects.filter(user=user).first() if user else None
         if customer is None:
             return []

@@ -5,7 +5,6 @@ from graphene_django.filter import GlobalIDMultipleChoiceFilter
 from saleor.graphql.core.filters import ListObjectTypeFilter, ObjectTypeFilter
 from saleor.graphql.core.types import FilterInputObjectType
 from saleor.graphql.core.types.common import DateTimeRangeInput
-from saleor.graphql.utils import get_nodes
 
 from ...ledger import queries
 from ...models import LedgerTransaction
@@ -28,10 +27,17 @@ def _reasons(qs, _, value):
 
 
 def _customers(qs, _, value):
+    from django.core.exceptions import ValidationError
+    from graphql.error import GraphQLError
     from saleor.graphql.account.types import User
 
-    users = get_nodes(value, User)
-    return qs.filter(customer__user__in=users)
+    from ..inputs import decode_id
+
+    try:
+        pks = [decode_id(node_id, User, field="customers") for node_id in value]
+    except ValidationError as exc:
+        raise GraphQLError(f"INVALID: {exc.messages[0]}")
+    return qs.filter(customer__user__in=pks)
 
 
 def _amount(qs, _, value):

@@ -1,5 +1,7 @@
 """The audit trail: ledger transactions, system balances, reversals."""
 import graphene
+
+from ..inputs import node_or_none
 from saleor.graphql.core.fields import FilterInputConnectionField
 from saleor.graphql.decorators import permission_required
 
@@ -37,7 +39,7 @@ class LedgerQueries(graphene.ObjectType):
 
     @permission_required(CustomerValuePermissions.VIEW_LEDGER)
     def resolve_ledger_transaction(self, info, id):
-        return graphene.Node.get_node_from_global_id(info, id, LedgerTransaction)
+        return node_or_none(info, id, LedgerTransaction)
 
     @permission_required(CustomerValuePermissions.VIEW_LEDGER)
     def resolve_ledger_system_balances(self, info):

@@ -4,6 +4,8 @@ Queries follow Saleor: a missing permission or login is a GraphQL error; the pro
 rules are public (shops publish them).
 """
 import graphene
+
+from ..inputs import node_or_none
 from graphql_jwt.decorators import login_required
 from saleor.graphql.decorators import one_of_permissions_required, permission_required
 
@@ -37,7 +39,7 @@ from .types import (
 def _user(info, customer_id):
     from saleor.graphql.account.types import User
 
-    return graphene.Node.get_node_from_global_id(info, customer_id, User)
+    return node_or_none(info, customer_id, User)
 
 
 def _balance(posted, held, pending):
@@ -96,7 +98,7 @@ class LoyaltyQueries(graphene.ObjectType):
         from saleor.graphql.checkout.types import Checkout as CheckoutType
 
         if checkout_id:
-            checkout = graphene.Node.get_node_from_global_id(info, checkout_id, CheckoutType)
+            checkout = node_or_none(info, checkout_id, CheckoutType)
         elif token:
             checkout = Checkout.objects.filter(token=token).first()
         else:

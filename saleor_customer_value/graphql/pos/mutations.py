@@ -14,6 +14,7 @@ from ...ledger.errors import LedgerError
 from ...permissions import CustomerValuePermissions
 from ...pos import bookings, lookup, reversals
 from ..core import CustomerValueError, CustomerValueMutation, has_permissions, request_actor
+from ..inputs import bad_text
 from .types import PosBooking, PosCustomer, PosCustomerLookup, result_money
 
 USE_POS = CustomerValuePermissions.USE_POS
@@ -229,6 +230,12 @@ class PosReverse(PosMutation):
         )
 
 
+def snake_to_camel(name):
+    from saleor.graphql.core.utils import snake_to_camel_case
+
+    return snake_to_camel_case(name)
+
+
 def lookup_customers(info, data):
     """The resolver of ``posCustomerLookup``: customers or typed errors."""
     if not has_permissions(info.context, (USE_POS,)):
@@ -242,6 +249,8 @@ def lookup_customers(info, data):
             "Look up by exactly one of code, qrPayload, chipUid, email or name.",
             Code.INVALID.value,
         )
+    if bad_text(str(data[given[0]])):
+        return _errors(snake_to_camel(given[0]), "Text must not contain NUL bytes or invalid characters.", Code.INVALID.value)
     try:
         if given[0] in card_fields:
             who = lookup.identify(card_fields)

@@ -11,6 +11,7 @@ from ... import config
 from ...error_codes import CustomerValueErrorCode as Code
 from ...ledger.errors import InvalidAmount
 from ...wallet import gift_cards, topups
+from ...security.client import client_ip
 from ..core import (
     IDEMPOTENCY_KEY_ARGUMENT,
     CustomerValueMutation,
@@ -117,7 +118,9 @@ class WalletRedeemGiftCard(CustomerValueMutation):
     class Meta:
         description = (
             "Move the whole remaining balance of a gift card into the logged-in "
-            "customer's wallet; the gift card is used up."
+            "customer's wallet; the gift card is used up. Unknown, used and expired "
+            "codes get the same INVALID_GIFT_CARD_CODE; failures are rate-limited "
+            "(TOO_MANY_ATTEMPTS)."
         )
 
     @classmethod
@@ -128,7 +131,9 @@ class WalletRedeemGiftCard(CustomerValueMutation):
     def perform_mutation(cls, _root, info, code, idempotency_key=None):
         user = info.context.user
         idem = request_idempotency_key(info, idempotency_key)
-        redemption = gift_cards.redeem(user, code, idem=idem)
+        redemption = gift_cards.redeem(
+            user, code, idem=idem, guard=gift_cards.guard_for(user, client_ip(info.context))
+        )
         wallet = redemption.wallet
         amount = redemption.transaction.entries.get(account=wallet).amount
         return cls(

@@ -1,4 +1,6 @@
 import graphene
+
+from ..inputs import node_or_none
 from django.conf import settings
 from saleor.graphql.core.scalars import Decimal
 from graphql_jwt.decorators import login_required
@@ -49,7 +51,7 @@ def wallet_of(user, currency):
 def _user(info, customer_id):
     from saleor.graphql.account.types import User
 
-    return graphene.Node.get_node_from_global_id(info, customer_id, User)
+    return node_or_none(info, customer_id, User)
 
 
 class WalletQueries(graphene.ObjectType):
