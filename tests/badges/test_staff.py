@@ -75,11 +75,24 @@ def test_overlapping_tiers_are_refused(badge_staff, ladder):
     assert create_badge(badge_staff, title="Fan", minPoints=4000)["customerValueErrors"] == []
 
 
-@pytest.mark.parametrize("value", ["1E+28", "sNaN", "1e309", "NaN", "-1", "0.5", "1.234"])
-def test_hostile_multipliers_are_typed_errors(badge_staff, value):
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        # malformed numbers are refused by the central input check
+        ("1E+28", "INVALID_AMOUNT"),
+        ("sNaN", "INVALID_AMOUNT"),
+        ("1e309", "INVALID_AMOUNT"),
+        ("NaN", "INVALID_AMOUNT"),
+        # well-formed numbers outside the multiplier's rules by the badge service
+        ("-1", "INVALID"),
+        ("0.5", "INVALID"),
+        ("1.234", "INVALID"),
+    ],
+)
+def test_hostile_multipliers_are_typed_errors(badge_staff, value, code):
     data = create_badge(badge_staff, title="X", minPoints=1, earnMultiplier=value)
 
-    assert errors(data) == [("earnMultiplier", "INVALID")]
+    assert errors(data) == [("earnMultiplier", code)]
     assert Badge.objects.count() == 0
 
 

@@ -93,10 +93,17 @@ def test_search_by_email_and_name(staff_api, staff_user, customer_user, other_cu
     assert [(r["email"], r["matchedBy"]) for r in by_name] == [("erika@example.com", "name")]
 
 
-@pytest.mark.parametrize("query", ["", " ", "\x00", "a", "CV1:NOTACODE", "1E+28"])
+@pytest.mark.parametrize("query", ["", " ", "a", "CV1:NOTACODE", "1E+28"])
 def test_search_with_junk_finds_nobody(staff_api, staff_user, customer_user, query):
     grant(staff_user, "manage_wallets")
     assert staff_api.execute(SEARCH, {"q": query})["customerValueSearch"] == []
+
+
+def test_search_with_a_nul_byte_is_refused(staff_api, staff_user, customer_user):
+    grant(staff_user, "manage_wallets")
+    content = staff_api.post(SEARCH, {"q": "erika\x00"})
+    assert (content["data"] or {}).get("customerValueSearch") is None
+    assert [e["message"].split(":")[0] for e in content["errors"]] == ["INVALID"]
 
 
 def test_search_needs_a_plugin_staff_permission(staff_api, customer_api, customer_user):
@@ -186,12 +193,12 @@ def test_ledger_export_link_is_signed_and_checks_the_permission_again(staff_api,
 @pytest.mark.parametrize(
     "bad_filter, field, code",
     [
-        ({"amount": {"gte": "1E+28"}}, "amount", "INVALID_AMOUNT"),
-        ({"amount": {"lte": "sNaN"}}, "amount", "INVALID_AMOUNT"),
-        ({"amount": {"gte": "1e309"}}, "amount", "INVALID_AMOUNT"),
-        ({"customers": [""]}, "customers", "NOT_FOUND"),
-        ({"customers": ["bm9wZQ=="]}, "customers", "NOT_FOUND"),
-        ({"customers": ["VXNlcjox\x00"]}, "customers", "NOT_FOUND"),
+        ({"amount": {"gte": "1E+28"}}, "gte", "INVALID_AMOUNT"),
+        ({"amount": {"lte": "sNaN"}}, "lte", "INVALID_AMOUNT"),
+        ({"amount": {"gte": "1e309"}}, "gte", "INVALID_AMOUNT"),
+        ({"customers": [""]}, "customers", "INVALID"),
+        ({"customers": ["bm9wZQ=="]}, "customers", "INVALID"),
+        ({"customers": ["VXNlcjox\x00"]}, "customers", "INVALID"),
     ],
 )
 def test_ledger_export_refuses_bad_filters(staff_api, staff_user, bad_filter, field, code):
