@@ -10,7 +10,7 @@ from copy import deepcopy
 from django.db import transaction
 from saleor.plugins.base_plugin import BasePlugin
 
-from . import config
+from . import checkout_context, config
 from .loyalty import actions as loyalty_actions
 from .loyalty import checkout as points_checkout
 from .loyalty import orders as loyalty_orders
@@ -56,9 +56,8 @@ class CustomerValuePlugin(BasePlugin):
     def preprocess_order_creation(self, checkout, discounts, previous_value):
         if not self.active:
             return previous_value
-        from saleor.plugins.manager import get_plugins_manager
-
-        manager = get_plugins_manager()
+        # The manager running this hook: never a second one (checkout_context).
+        manager = checkout_context.for_checkout(checkout).manager
         points_checkout.prepare_order(checkout, discounts, manager)
         wallet_checkout.prepare_order(checkout, discounts, manager)
         return previous_value

@@ -122,16 +122,35 @@ def _voucher_covers(voucher, product) -> bool:
     )
 
 
+def _load_product_types(lines):
+    """The lines' product types in one query (``line_kind`` reads them), not one each."""
+    from saleor.product.models import Product, ProductType
+
+    descriptor = Product.product_type
+    products = [
+        line.variant.product
+        for line in lines
+        if line.variant is not None and not descriptor.is_cached(line.variant.product)
+    ]
+    if not products:
+        return
+    types = ProductType.objects.in_bulk({product.product_type_id for product in products})
+    for product in products:
+        descriptor.field.set_cached_value(product, types.get(product.product_type_id))
+
+
 def basket(checkout, lines, discounts, manager, program: LoyaltyProgram) -> Basket:
     from ..wallet.paid_values import line_kind
 
     currency = checkout.currency
     voucher = _voucher(checkout)
     voucher_discount = Decimal(checkout.discount_amount or 0) if voucher else Decimal(0)
-    include_products = set(program.redeem_include_products.values_list("pk", flat=True))
-    include_categories = set(program.redeem_include_categories.values_list("pk", flat=True))
-    exclude_products = set(program.redeem_exclude_products.values_list("pk", flat=True))
-    exclude_categories = set(program.redeem_exclude_categories.values_list("pk", flat=True))
+    include_products = programs.redeem_ids(program, "redeem_include_products")
+    include_categories = programs.redeem_ids(program, "redeem_include_categories")
+    exclude_products = programs.redeem_ids(program, "redeem_exclude_products")
+    exclude_categories = programs.redeem_ids(program, "redeem_exclude_categories")
+    lines = list(lines)
+    _load_product_types(lines)
 
     from django_countries.fields import Country
 

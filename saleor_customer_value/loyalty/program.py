@@ -48,6 +48,51 @@ def get_program() -> LoyaltyProgram:
         return LoyaltyProgram.objects.get(pk=LoyaltyProgram.SINGLETON_ID)
 
 
+_REDEEM_LISTS = (
+    "redeem_include_products",
+    "redeem_include_categories",
+    "redeem_exclude_products",
+    "redeem_exclude_categories",
+)
+
+
+def _id_array(relation: str):
+    """``ARRAY(SELECT <target id> FROM <m2m table> WHERE program = outer program)``."""
+    from django.contrib.postgres.fields import ArrayField
+    from django.db.models import BigIntegerField, Func, OuterRef, Subquery
+
+    field = LoyaltyProgram._meta.get_field(relation)
+    rows = field.remote_field.through.objects.filter(
+        **{field.m2m_column_name(): OuterRef("pk")}
+    ).values(field.m2m_reverse_name())
+    return Func(
+        Subquery(rows), template="ARRAY%(expressions)s", output_field=ArrayField(BigIntegerField())
+    )
+
+
+def get_program_with_lists() -> LoyaltyProgram:
+    """The program and the ids of its redemption include/exclude lists in one query
+    (``redeem_ids``), for the checkout calculation."""
+    program = (
+        LoyaltyProgram.objects.filter(pk=LoyaltyProgram.SINGLETON_ID)
+        .annotate(**{f"cv_{name}": _id_array(name) for name in _REDEEM_LISTS})
+        .first()
+    )
+    if program is None:
+        return get_program()
+    program.cv_redeem_ids = {name: set(getattr(program, f"cv_{name}")) for name in _REDEEM_LISTS}
+    return program
+
+
+def redeem_ids(program: LoyaltyProgram, relation: str) -> set:
+    """The ids of one include/exclude list (loaded with the program when it was read by
+    ``get_program_with_lists``)."""
+    preloaded = getattr(program, "cv_redeem_ids", None)
+    if preloaded is not None:
+        return preloaded[relation]
+    return set(getattr(program, relation).values_list("pk", flat=True))
+
+
 def require_enabled(program: Optional[LoyaltyProgram] = None) -> LoyaltyProgram:
     program = program or get_program()
     if not program.enabled:
