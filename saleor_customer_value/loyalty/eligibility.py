@@ -42,7 +42,7 @@ class LineValue:
         return self.value_gross * self.net_ratio
 
 
-def _net_ratio(line, gross: Decimal, net: Decimal, manager, country) -> Decimal:
+def _net_ratio(line, gross: Decimal, net: Decimal, manager, country_of) -> Decimal:
     """Net per unit of gross for ``line``: from its tax rate when the tax plugin's rate
     explains the line's (rounded) amounts, else from the amounts themselves.
 
@@ -56,7 +56,7 @@ def _net_ratio(line, gross: Decimal, net: Decimal, manager, country) -> Decimal:
     if net == gross:
         return Decimal(1)
     try:
-        rate = Decimal(manager.get_tax_rate_percentage_value(line.variant.product, country))
+        rate = Decimal(manager.get_tax_rate_percentage_value(line.variant.product, country_of()))
     except Exception:  # noqa: BLE001 - a tax plugin without rates: use the amounts
         return by_amounts
     if rate <= 0:
@@ -154,7 +154,13 @@ def basket(checkout, lines, discounts, manager, program: LoyaltyProgram) -> Bask
 
     from django_countries.fields import Country
 
-    country = Country(checkout.get_country())
+    countries = []
+
+    def country():  # read only when a line is taxed (it may load the address)
+        if not countries:
+            countries.append(Country(checkout.get_country()))
+        return countries[0]
+
     values, covered = [], []
     for line in lines:
         product = line.variant.product

@@ -56,30 +56,34 @@ _REDEEM_LISTS = (
 )
 
 
-def _id_array(relation: str):
-    """``ARRAY(SELECT <target id> FROM <m2m table> WHERE program = outer program)``."""
-    from django.contrib.postgres.fields import ArrayField
-    from django.db.models import BigIntegerField, Func, OuterRef, Subquery
+_PROGRAM_WITH_LISTS_SQL = None
 
-    field = LoyaltyProgram._meta.get_field(relation)
-    rows = field.remote_field.through.objects.filter(
-        **{field.m2m_column_name(): OuterRef("pk")}
-    ).values(field.m2m_reverse_name())
-    return Func(
-        Subquery(rows), template="ARRAY%(expressions)s", output_field=ArrayField(BigIntegerField())
-    )
+
+def _program_with_lists_sql() -> str:
+    """``SELECT program.*, ARRAY(SELECT <id> FROM <m2m> WHERE program = id), ...`` built
+    once per process from the model (the ORM's subquery expressions cost more to
+    compile than the query costs to run)."""
+    global _PROGRAM_WITH_LISTS_SQL
+    if _PROGRAM_WITH_LISTS_SQL is None:
+        table = LoyaltyProgram._meta.db_table
+        arrays = []
+        for name in _REDEEM_LISTS:
+            field = LoyaltyProgram._meta.get_field(name)
+            arrays.append(
+                f"ARRAY(SELECT {field.m2m_reverse_name()} FROM {field.m2m_db_table()} "
+                f"WHERE {field.m2m_column_name()} = {table}.id) AS cv_{name}"
+            )
+        _PROGRAM_WITH_LISTS_SQL = f"SELECT {table}.*, {', '.join(arrays)} FROM {table} WHERE id = %s"
+    return _PROGRAM_WITH_LISTS_SQL
 
 
 def get_program_with_lists() -> LoyaltyProgram:
     """The program and the ids of its redemption include/exclude lists in one query
     (``redeem_ids``), for the checkout calculation."""
-    program = (
-        LoyaltyProgram.objects.filter(pk=LoyaltyProgram.SINGLETON_ID)
-        .annotate(**{f"cv_{name}": _id_array(name) for name in _REDEEM_LISTS})
-        .first()
-    )
-    if program is None:
+    found = list(LoyaltyProgram.objects.raw(_program_with_lists_sql(), [LoyaltyProgram.SINGLETON_ID]))
+    if not found:
         return get_program()
+    program = found[0]
     program.cv_redeem_ids = {name: set(getattr(program, f"cv_{name}")) for name in _REDEEM_LISTS}
     return program
 
