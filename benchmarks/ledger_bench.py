@@ -923,6 +923,7 @@ def parse_args(argv):
         help="drop and re-create the bench databases first (re-migrates: ~20 s)",
     )
     parser.add_argument("--no-json", action="store_true", help="do not write the JSON file")
+    parser.add_argument("--json", help="write the JSON here instead of benchmarks/results/")
     args = parser.parse_args(argv)
     if args.contended_workers is None:
         args.contended_workers = max(args.workers)
@@ -1102,10 +1103,10 @@ def main(argv=None):
         "profile": profile,
     }
     if not args.no_json:
-        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-        path = RESULTS_DIR / f"ledger-{run_id}.json"
+        path = Path(args.json) if args.json else RESULTS_DIR / f"ledger-{run_id}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(report, indent=2, default=str) + "\n")
-        say(f"wrote {path.relative_to(ROOT)}")
+        say(f"wrote {path}")
     return report
 
 

@@ -12,8 +12,10 @@ What it does:
 2. Prepares data through Django: one App with a token and the USE_POS permission, the
    loyalty program enabled (1 point per 1.00 EUR), ``--customers`` customers (Saleor
    users) each with an active card.
-3. Starts ``manage.py runserver 127.0.0.1:<free port> --noreload`` on that database
-   (no Celery broker: tasks run eagerly) and waits until ``/graphql/`` answers.
+3. Starts gunicorn as ``bin/demo`` does (``example_shop/gunicorn.conf.py``, DEBUG off;
+   ``--server runserver`` for Django's development server) on 127.0.0.1:<free port> on
+   that database (no Celery broker: tasks run eagerly) and waits until ``/graphql/``
+   answers.
 4. For each client count: N client threads, each with its own keep-alive
    ``http.client`` connection, send (a) ``{ shop { name } }`` (the baseline) and (b) the
    POS pair ``posCustomerLookup(code)`` + ``posSaleRecord(input: {customer: {code},
@@ -144,7 +146,35 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def start_server(bench_url, port, debug, log_path):
+def server_command(kind, port):
+    if kind == "runserver":
+        return [sys.executable, str(ROOT / "manage.py"), "runserver", f"{HOST}:{port}", "--noreload"]
+    # The production-like server of bin/demo (example_shop/gunicorn.conf.py).
+    return [
+        sys.executable, "-m", "gunicorn", "-c", str(ROOT / "example_shop" / "gunicorn.conf.py"),
+        "--bind", f"{HOST}:{port}", "example_shop.wsgi:application",
+    ]
+
+
+def server_cpu_seconds(pid):
+    """CPU seconds of the server process and its children (gunicorn's workers)."""
+    total = lb.process_cpu_seconds(pid)
+    if total is None:
+        return None
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            total += lb.process_cpu_seconds(int(entry)) or 0
+    return total
+
+
+def start_server(bench_url, port, debug, log_path, kind="gunicorn", workers=None):
     env = dict(os.environ, DATABASE_URL=bench_url, DJANGO_SETTINGS_MODULE="example_shop.settings")
     for name in ("CELERY_BROKER_URL", "CLOUDAMQP_URL"):
         env.pop(name, None)  # no broker: Saleor sets CELERY_TASK_ALWAYS_EAGER
@@ -153,9 +183,11 @@ def start_server(bench_url, port, debug, log_path):
         env.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1")
         env.setdefault("ALLOWED_CLIENT_HOSTS", "localhost,127.0.0.1")
         env.setdefault("ENABLE_ACCOUNT_CONFIRMATION_BY_EMAIL", "False")
+    if workers:
+        env["WEB_CONCURRENCY"] = str(workers)
     log = open(log_path, "w")
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "runserver", f"{HOST}:{port}", "--noreload"],
+        server_command(kind, port),
         env=env,
         cwd=str(ROOT),
         stdout=log,
@@ -389,7 +421,7 @@ def run_scenario(name, label, step, clients, cfg, server_pid):
                 status(f"{label} x{clients}: warm-up, {scfg['measure_from'] - now:4.1f} s left")
             else:
                 if "server_start" not in cpu:
-                    cpu["server_start"] = lb.process_cpu_seconds(server_pid)
+                    cpu["server_start"] = server_cpu_seconds(server_pid)
                     cpu["client_start"] = time.process_time()
                     cpu["ops_start"] = sum(counters)
                 done = sum(counters)
@@ -400,7 +432,7 @@ def run_scenario(name, label, step, clients, cfg, server_pid):
                     f"{done} iterations ({rate:,.0f}/s)"
                 )
                 if now >= scfg["measure_until"] and "server_end" not in cpu:
-                    cpu["server_end"] = lb.process_cpu_seconds(server_pid)
+                    cpu["server_end"] = server_cpu_seconds(server_pid)
                     cpu["client_end"] = time.process_time()
                     cpu["ops_end"] = sum(counters)
             if now > scfg["measure_until"] + 60:
@@ -415,7 +447,7 @@ def run_scenario(name, label, step, clients, cfg, server_pid):
         thread.join(timeout=35)
     if "server_start" in cpu and "server_end" not in cpu:
         # The clients stopped before the last wake-up: sample now (a little late).
-        cpu["server_end"] = lb.process_cpu_seconds(server_pid)
+        cpu["server_end"] = server_cpu_seconds(server_pid)
         cpu["client_end"] = time.process_time()
         cpu["ops_end"] = sum(counters)
     status_done()
@@ -600,7 +632,7 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="bin/bench --pos",
         description="POS lookup+sale over HTTP vs. Saleor's { shop { name } }, one "
-        "runserver on the bench database.",
+        "server (gunicorn by default) on the bench database.",
     )
     parser.add_argument("--seconds", type=float, default=10, help="measured time per scenario (default 10)")
     parser.add_argument("--warmup", type=float, default=2, help="unmeasured warm-up per scenario (default 2)")
@@ -610,9 +642,18 @@ def parse_args(argv):
     )
     parser.add_argument("--customers", type=int, default=50, help="customers with a card (default 50)")
     parser.add_argument(
-        "--debug", choices=["true", "false"], default="true",
-        help="the server's DEBUG (default true, Saleor's default; false sets ALLOWED_CLIENT_HOSTS)",
+        "--debug", choices=["true", "false"], default="false",
+        help="the server's DEBUG (default false, as in production; false sets ALLOWED_CLIENT_HOSTS)",
     )
+    parser.add_argument(
+        "--server", choices=["gunicorn", "runserver"], default="gunicorn",
+        help="gunicorn as bin/demo runs it (default), or Django's development server",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None,
+        help="gunicorn workers (default: example_shop/gunicorn.conf.py, 2 per CPU)",
+    )
+    parser.add_argument("--json", help="write the JSON here instead of benchmarks/results/")
     parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
     parser.add_argument("--fresh", action="store_true", help="drop and re-create the bench database first")
     parser.add_argument("--no-json", action="store_true", help="do not write the JSON file")
@@ -684,10 +725,10 @@ def main(argv=None):
     scenarios, rows = [], []
     try:
         say(
-            f"starting manage.py runserver {HOST}:{port} --noreload (DEBUG={debug}, "
+            f"starting {args.server} on {HOST}:{port} (DEBUG={debug}, "
             f"no Celery broker; log: {log_path.relative_to(ROOT)})"
         )
-        server = start_server(bench_url, port, debug, log_path)
+        server = start_server(bench_url, port, debug, log_path, args.server, args.workers)
         wait_for_server(server, port, log_path)
         # Prime both paths once (first requests import and build lazily).
         prime = Client(port, token)
@@ -719,10 +760,10 @@ def main(argv=None):
 
     say(
         f"results ({args.seconds:g} s measured per scenario after {args.warmup:g} s warm-up; "
-        f"runserver, DEBUG={debug}, clients are threads in one Python process)"
+        f"{args.server}, DEBUG={debug}, clients are threads in one Python process)"
     )
     print_table(rows)
-    print("  CPU ms per HTTP request (runserver process / this client process):")
+    print(f"  CPU ms per HTTP request ({args.server} processes / this client process):")
     for s in scenarios:
         c = s["cpu_ms_per_request"]
         print(
@@ -748,7 +789,7 @@ def main(argv=None):
             "python": platform.python_version(),
         },
         "server": {"postgres": dict(info, host=params["host"], port=params["port"]),
-                   "http": f"manage.py runserver {HOST}:{port} --noreload", "debug": debug},
+                   "http": " ".join(server_command(args.server, port)), "debug": debug},
         "database": bench_db,
         "git_commit": lb._git_commit(),
         "host_load_1min_at_start": load_at_start,
@@ -756,9 +797,10 @@ def main(argv=None):
         "scenarios": scenarios,
     }
     if not args.no_json:
-        path = RESULTS_DIR / f"pos-{run_id}.json"
+        path = Path(args.json) if args.json else RESULTS_DIR / f"pos-{run_id}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(report, indent=2, default=str) + "\n")
-        say(f"wrote {path.relative_to(ROOT)}")
+        say(f"wrote {path}")
     return report
 
 

@@ -145,3 +145,19 @@ ensure_chromium() {
 free_port() {
   "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+
+# Serve the shop like production (bin/demo): gunicorn with several sync workers
+# (example_shop/gunicorn.conf.py), DEBUG off unless DEBUG is set, static files collected
+# for whitenoise. Does not return.
+serve_production() { # port
+  export DEBUG="${DEBUG:-False}"
+  export ALLOWED_CLIENT_HOSTS="${ALLOWED_CLIENT_HOSTS:-localhost,127.0.0.1}"
+  # Saleor refuses DEBUG off with account confirmation e-mails pointing at localhost;
+  # the demo sends no e-mails.
+  export ENABLE_ACCOUNT_CONFIRMATION_BY_EMAIL="${ENABLE_ACCOUNT_CONFIRMATION_BY_EMAIL:-False}"
+  export SERVE_MEDIA="${SERVE_MEDIA:-True}"  # the demo catalogue's images
+  "$PY" "$ROOT/manage.py" collectstatic --noinput -v 0
+  cd "$ROOT"
+  exec "$VENV/bin/gunicorn" -c "$ROOT/example_shop/gunicorn.conf.py" \
+    --bind "127.0.0.1:$1" example_shop.wsgi:application
+}

@@ -63,3 +63,15 @@ LOGGING["loggers"]["saleor_customer_value"] = {  # noqa: F405
     "propagate": False,
 }
 
+
+# --- Serving like production (gunicorn + whitenoise; README "Production settings") ---
+# Static files are served by the WSGI application itself from STATIC_ROOT
+# (``manage.py collectstatic``, run by bin/demo), with far-future caching of hashed
+# names and compressed variants; no separate web server is needed for them. In
+# development (DEBUG) they are also found without collectstatic.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware"] + [  # noqa: F405
+    m for m in MIDDLEWARE[1:] if m != "whitenoise.middleware.WhiteNoiseMiddleware"  # noqa: F405
+]
+WHITENOISE_USE_FINDERS = DEBUG  # noqa: F405
+# Uploaded media through Django only where no storage or web server does it (bin/demo).
+SERVE_MEDIA = get_bool_from_env("SERVE_MEDIA", False)  # noqa: F405

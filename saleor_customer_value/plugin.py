@@ -10,7 +10,7 @@ from copy import deepcopy
 from django.db import transaction
 from saleor.plugins.base_plugin import BasePlugin
 
-from . import config
+from . import checkout_context, config
 from .badges import perks as badge_perks
 from .loyalty import actions as loyalty_actions
 from .loyalty import checkout as points_checkout
@@ -59,11 +59,8 @@ class CustomerValuePlugin(BasePlugin):
     def preprocess_order_creation(self, checkout, discounts, previous_value):
         if not self.active:
             return previous_value
-        from saleor.plugins.manager import get_plugins_manager
-
-        manager = get_plugins_manager()
-        captures.refuse_recapture(checkout)  # before Saleor reaches the gateway again
-        badge_perks.prepare_order(checkout, discounts, manager)
+from . import checkout_context, config
+from .badges import perks as badge_perks
         points_checkout.prepare_order(checkout, discounts, manager)
         wallet_checkout.prepare_order(checkout, discounts, manager)
         return previous_value

@@ -15,12 +15,12 @@ def find(raw: str) -> Optional[Card]:
     """The card for ``raw`` (code, QR payload or chip UID), whatever its state."""
     code = codes.try_parse(raw)
     if code is not None:
-        return Card.objects.select_related("customer").filter(code=code).first()
+        return Card.objects.select_related("customer__user").filter(code=code).first()
     try:
         uid = codes.normalise_chip_uid(raw)
     except codes.MalformedCode:
         return None
-    return Card.objects.select_related("customer").filter(chip_uid=uid).first()
+    return Card.objects.select_related("customer__user").filter(chip_uid=uid).first()
 
 
 def is_usable(card: Card, today=None) -> bool:

@@ -10,6 +10,10 @@ _SYSTEM_CODES = {code for code, _ in SystemAccountCode.CHOICES}
 
 
 def _get_or_create(**lookup):
+    # Nearly always the account exists: one plain read, no savepoint round trips.
+    account = Account.objects.filter(**lookup).first()
+    if account is not None:
+        return account
     try:
         with transaction.atomic():
             return Account.objects.get_or_create(**lookup)[0]

@@ -29,6 +29,7 @@ from django.db import transaction as db_transaction
 from django.utils import timezone
 from psycopg2.extras import Json
 
+from .. import checkout_context
 from ..models import Account, AccountKind, Entry, Hold, HoldStatus, LedgerTransaction
 from . import idempotency
 from .actors import Actor
@@ -453,6 +454,7 @@ def place_hold(
     amount = to_amount(amount, account.unit)
 
     def write():
+        checkout_context.invalidate()  # a checkout's reservations change
         now = timezone.now()
         if expires_at is not None and expires_at <= now:
             raise InvalidAmount("A hold must expire in the future.", field="expiresAt")
@@ -506,6 +508,7 @@ def post_hold(
         amount = to_amount(amount, hold.account.unit)
 
     def write():
+        checkout_context.invalidate()
         now = timezone.now()
         row, locked = _lock_hold(hold, now)
         value = row.amount if amount is None else amount
@@ -529,6 +532,7 @@ def void_hold(hold: Hold, idem: Optional[IdempotencyKey] = None) -> Hold:
     """Release a pending hold without booking anything."""
 
     def write():
+        checkout_context.invalidate()
         now = timezone.now()
         row, _ = _lock_hold(hold, now)
         row.status = HoldStatus.VOIDED

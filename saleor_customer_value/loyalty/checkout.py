@@ -31,7 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 from prices import Money, TaxedMoney
 
-from .. import config
+from .. import checkout_context, config
 from ..badges import perks as badge_perks
 from ..ledger import accounts, service
 from ..ledger.actors import Actor
@@ -122,13 +122,19 @@ def _split(gross: Decimal, basket: Basket) -> TaxedMoney:
 
 
 def applied(checkout, lines, discounts, manager, total: TaxedMoney) -> Applied:
-    """What the checkout's reservation takes off ``total`` under the rules now."""
-    program = programs.get_program()
-    reservation = pending_reservation(checkout)
+    """What the checkout's reservation takes off ``total`` under the rules now.
+
+    Reservations, program and basket come from the request's ``checkout_context``:
+    loaded once, however often Saleor recalculates the total."""
+    context = checkout_context.for_checkout(checkout, manager)
+    reservation = context.points_reservation
     none = Applied(0, _zero(total.currency), reservation)
-    if not program.enabled or reservation is None or reservation.currency != total.currency:
+    if reservation is None or reservation.currency != total.currency:
         return none
-    shop = basket(checkout, lines, discounts, manager, program)
+    program = context.program
+    if not program.enabled:
+        return none
+    shop = context.basket(lines, discounts, program)
     if shop.cart_value < program.redeem_min_cart:
         return none
     rate = _rate_of(reservation)
@@ -144,17 +150,16 @@ def applied(checkout, lines, discounts, manager, total: TaxedMoney) -> Applied:
 def points_discount(checkout, lines, previous_total: TaxedMoney, discounts=None) -> TaxedMoney:
     """The discount to subtract from the checkout total (``calculate_checkout_total``);
     zero when no points are applied. Subtract it *before* the wallet lowers the total:
-    the wallet pays what is left after discounts."""
-    from saleor.plugins.manager import get_plugins_manager
-
-    if not CheckoutPointsReservation.objects.filter(checkout_token=checkout.token).exists():
+    the wallet pays what is left after discounts. Uses the manager whose hook is
+    running (``checkout_context``), never a second one."""
+    if checkout_context.for_checkout(checkout).points_reservation is None:
         return _zero(previous_total.currency)
     if discounts is None:
         from saleor.discount.utils import fetch_active_discounts
 
         discounts = fetch_active_discounts()
     lines = list(lines) if lines is not None else list(checkout)
-    result = applied(checkout, lines, discounts, get_plugins_manager(), previous_total)
+    result = applied(checkout, lines, discounts, None, previous_total)
     return result.discount
 
 
@@ -187,11 +192,12 @@ def _customer_account(checkout):
 
 def quote(checkout, lines, discounts, manager) -> Quote:
     """Read-only: what points can do for this checkout, and why not if they cannot."""
-    program = programs.get_program()
+    context = checkout_context.for_checkout(checkout, manager)
+    program = context.program
     currency = checkout.currency
     rate = programs.redeem_rate(program)
     total = total_before_points(checkout, lines, discounts, manager)
-    shop = basket(checkout, lines, discounts, manager, program)
+    shop = context.basket(lines, discounts, program)
     account = Account.objects.filter(
         customer__user=checkout.user, kind=AccountKind.POINTS
     ).first()

@@ -42,7 +42,7 @@ class LineValue:
         return self.value_gross * self.net_ratio
 
 
-def _net_ratio(line, gross: Decimal, net: Decimal, manager, country) -> Decimal:
+def _net_ratio(line, gross: Decimal, net: Decimal, manager, country_of) -> Decimal:
     """Net per unit of gross for ``line``: from its tax rate when the tax plugin's rate
     explains the line's (rounded) amounts, else from the amounts themselves.
 
@@ -56,7 +56,7 @@ def _net_ratio(line, gross: Decimal, net: Decimal, manager, country) -> Decimal:
     if net == gross:
         return Decimal(1)
     try:
-        rate = Decimal(manager.get_tax_rate_percentage_value(line.variant.product, country))
+        rate = Decimal(manager.get_tax_rate_percentage_value(line.variant.product, country_of()))
     except Exception:  # noqa: BLE001 - a tax plugin without rates: use the amounts
         return by_amounts
     if rate <= 0:
@@ -122,20 +122,45 @@ def _voucher_covers(voucher, product) -> bool:
     )
 
 
+def _load_product_types(lines):
+    """The lines' product types in one query (``line_kind`` reads them), not one each."""
+    from saleor.product.models import Product, ProductType
+
+    descriptor = Product.product_type
+    products = [
+        line.variant.product
+        for line in lines
+        if line.variant is not None and not descriptor.is_cached(line.variant.product)
+    ]
+    if not products:
+        return
+    types = ProductType.objects.in_bulk({product.product_type_id for product in products})
+    for product in products:
+        descriptor.field.set_cached_value(product, types.get(product.product_type_id))
+
+
 def basket(checkout, lines, discounts, manager, program: LoyaltyProgram) -> Basket:
     from ..wallet.paid_values import line_kind
 
     currency = checkout.currency
     voucher = _voucher(checkout)
     voucher_discount = Decimal(checkout.discount_amount or 0) if voucher else Decimal(0)
-    include_products = set(program.redeem_include_products.values_list("pk", flat=True))
-    include_categories = set(program.redeem_include_categories.values_list("pk", flat=True))
-    exclude_products = set(program.redeem_exclude_products.values_list("pk", flat=True))
-    exclude_categories = set(program.redeem_exclude_categories.values_list("pk", flat=True))
+    include_products = programs.redeem_ids(program, "redeem_include_products")
+    include_categories = programs.redeem_ids(program, "redeem_include_categories")
+    exclude_products = programs.redeem_ids(program, "redeem_exclude_products")
+    exclude_categories = programs.redeem_ids(program, "redeem_exclude_categories")
+    lines = list(lines)
+    _load_product_types(lines)
 
     from django_countries.fields import Country
 
-    country = Country(checkout.get_country())
+    countries = []
+
+    def country():  # read only when a line is taxed (it may load the address)
+        if not countries:
+            countries.append(Country(checkout.get_country()))
+        return countries[0]
+
     values, covered = [], []
     for line in lines:
         product = line.variant.product

@@ -27,7 +27,8 @@ from datetime import datetime, timedelta
 from typing import Dict, Iterable, List, Optional
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -103,16 +104,21 @@ def sync(account: Account) -> PointsAccountState:
 
 
 def is_behind(account: Account) -> bool:
-    state = PointsAccountState.objects.filter(account_id=account.pk).first()
-    last = state.last_entry_id if state else 0
-    return Entry.objects.filter(account_id=account.pk, id__gt=last).exists()
+    """One indexed probe: is there an entry past the projection's last one?"""
+    last_seen = PointsAccountState.objects.filter(account_id=account.pk).values("last_entry_id")[:1]
+    return Entry.objects.filter(
+        account_id=account.pk, id__gt=Coalesce(Subquery(last_seen), 0)
+    ).exists()
 
 
-def catch_up(account: Optional[Account]):
+def catch_up(account: Optional[Account]) -> bool:
     """For readers: bring the lots up to date if a posting was made elsewhere (say a
-    staff reversal through the generic ledger mutation)."""
+    staff reversal through the generic ledger mutation). True when it synced (the
+    caller's account row is then stale)."""
     if account is not None and is_behind(account):
         sync(account)
+        return True
+    return False
 
 
 def _record(txn, lot, kind, points):

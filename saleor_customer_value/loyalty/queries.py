@@ -4,10 +4,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import List, Optional
 
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from ..ledger import queries as ledger_queries
-from ..models import Account, AccountKind, Customer, Entry
+from ..models import Account, AccountKind, Customer, Entry, PointsLot
+from ..models.loyalty import LotStatus
 from . import lots
 from . import program as programs
 
@@ -41,8 +43,8 @@ def view(customer: Optional[Customer]) -> PointsView:
         account = Account.objects.filter(customer=customer, kind=AccountKind.POINTS).first()
     if account is None:
         return PointsView(customer, None)
-    lots.catch_up(account)
-    account.refresh_from_db()
+    if lots.catch_up(account):
+        account.refresh_from_db()
     program = programs.get_program()
     now = timezone.now()
     until = now + timedelta(days=program.expiring_soon_days)
@@ -55,6 +57,32 @@ def view(customer: Optional[Customer]) -> PointsView:
         overdue=lots.overdue_points(account, now),
         expiring_soon=lots.expiring(account, until, now),
         expiring_until=until,
+    )
+
+
+def balance(customer: Optional[Customer]) -> PointsView:
+    """The numbers alone (no expiry list), for a till: the account, the projection
+    check, and pending + overdue points in one aggregate."""
+    account = None
+    if customer is not None:
+        account = Account.objects.filter(customer=customer, kind=AccountKind.POINTS).first()
+    if account is None:
+        return PointsView(customer, None)
+    if lots.catch_up(account):
+        account.refresh_from_db()
+    sums = PointsLot.objects.filter(account=account).aggregate(
+        pending=Sum("points", filter=Q(status=LotStatus.PENDING)),
+        overdue=Sum(
+            "remaining", filter=Q(status=LotStatus.ACTIVE, expires_at__lte=timezone.now())
+        ),
+    )
+    return PointsView(
+        customer=customer,
+        account=account,
+        posted=int(account.posted),
+        held=int(account.held),
+        pending=int(sums["pending"] or 0),
+        overdue=int(sums["overdue"] or 0),
     )
 
 

@@ -1,6 +1,7 @@
 """Identifying the customer at a till: by card (code, QR payload, chip UID: one
 indexed lookup each) or by e-mail / name (a few matches, masked codes only)."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import List, Optional
 
 from django.db.models import Q
@@ -47,13 +48,34 @@ class Identified:
     card: Optional[Card] = None
 
 
-@dataclass
 class CustomerView:
-    customer: Customer
-    card: Optional[Card]
-    cards: List[Card] = field(default_factory=list)
-    wallets: List[Account] = field(default_factory=list)
-    points: Optional[points_queries.PointsView] = None
+    """What a till may see of a customer. Every part is read when first asked for, so
+    a response builds only what the till's query selects (a lookup that shows points
+    reads no wallets, no card list and no expiry dates)."""
+
+    def __init__(self, customer: Customer, card: Optional[Card] = None):
+        self.customer = customer
+        self.card = card
+
+    @cached_property
+    def user(self):
+        return self.customer.user if self.customer.user_id else None
+
+    @cached_property
+    def cards(self) -> List[Card]:
+        if self.card is not None:
+            return [self.card]
+        return list(self.customer.cards.filter(state=CardState.ACTIVE).order_by("-created_at", "-pk"))
+
+    @cached_property
+    def wallets(self) -> List[Account]:
+        return list(
+            Account.objects.filter(customer=self.customer, kind=AccountKind.WALLET).order_by("unit")
+        )
+
+    @cached_property
+    def points(self) -> points_queries.PointsView:
+        return points_queries.balance(self.customer)
 
 
 def _card_by_code(raw: str, field_name: str) -> Card:
@@ -82,7 +104,7 @@ def _card_by_chip(raw: str) -> Card:
     except codes.MalformedCode as exc:
         raise InvalidCardCode(str(exc), field="chipUid")
     # Straight to the unique index: a chip UID is never read as a code here.
-    card = Card.objects.select_related("customer").filter(chip_uid=uid).first()
+    card = Card.objects.select_related("customer__user").filter(chip_uid=uid).first()
     if card is None:
         raise InvalidCardCode("No card has this chip.", field="chipUid")
     return card
@@ -156,16 +178,4 @@ def search(email: str = None, name: str = None):
 
 
 def view(customer: Customer, card: Optional[Card] = None) -> CustomerView:
-    wallets = list(
-        Account.objects.filter(customer=customer, kind=AccountKind.WALLET).order_by("unit")
-    )
-    cards = [card] if card is not None else list(
-        customer.cards.filter(state=CardState.ACTIVE).order_by("-created_at", "-pk")
-    )
-    return CustomerView(
-        customer=customer,
-        card=card,
-        cards=cards,
-        wallets=wallets,
-        points=points_queries.view(customer),
-    )
+    return CustomerView(customer, card)

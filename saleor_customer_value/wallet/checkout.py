@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from prices import Money, TaxedMoney
 
-from .. import config
+from .. import checkout_context, config
 from ..error_codes import CustomerValueErrorCode as Code
 from ..ledger import accounts, service
 from ..ledger.actors import Actor
@@ -80,8 +80,9 @@ def total_before_wallet(checkout, lines, discounts, manager) -> TaxedMoney:
 
 
 def lowered_total(checkout, previous_value: TaxedMoney) -> TaxedMoney:
-    """The checkout total minus the wallet part, for the calculation hook."""
-    hold = pending_hold(checkout)
+    """The checkout total minus the wallet part, for the calculation hook (the hold
+    is read once per request: ``checkout_context``)."""
+    hold = checkout_context.for_checkout(checkout).wallet_hold
     if hold is None or hold.account.unit != previous_value.currency:
         return previous_value
     applied = min(hold.amount, previous_value.gross.amount)

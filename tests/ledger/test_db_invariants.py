@@ -157,6 +157,43 @@ def test_an_entry_must_carry_its_accounts_unit(wallet):
 
 
 @pytest.mark.django_db
+def test_an_entry_on_a_system_account_must_carry_its_unit(funding):
+    # the unit check of system accounts is a read in the entry trigger (no row lock)
+    with pytest.raises(IntegrityError, match="cv_entry_account_unit"):
+        with transaction.atomic():
+            sql(
+                "INSERT INTO customer_value_entry (transaction_id, account_id, unit, "
+                "amount, direction) VALUES (%s, %s, 'USD', 1, 1)",
+                [insert_transaction(), funding.pk],
+            )
+
+
+@pytest.mark.django_db
+def test_an_entry_needs_an_existing_account(wallet):
+    missing = Account.objects.order_by("-pk").first().pk + 1000
+    with pytest.raises(IntegrityError, match="no such account"):
+        with transaction.atomic():
+            sql(
+                "INSERT INTO customer_value_entry (transaction_id, account_id, unit, "
+                "amount, direction) VALUES (%s, %s, 'EUR', 1, 1)",
+                [insert_transaction(), missing],
+            )
+
+
+@pytest.mark.django_db
+def test_an_account_with_entries_cannot_be_deleted_or_change_its_unit(wallet, funding):
+    # what the dropped composite foreign key also guaranteed, kept by cv_account_guard
+    for statement, message in (
+        ("DELETE FROM customer_value_account WHERE id = %s", "never deleted"),
+        ("UPDATE customer_value_account SET unit = 'USD' WHERE id = %s", "identity cannot change"),
+    ):
+        for account in (wallet, funding):
+            with pytest.raises(IntegrityError, match=message):
+                with transaction.atomic():
+                    sql(statement, [account.pk])
+
+
+@pytest.mark.django_db
 def test_points_entries_must_be_whole():
     points = accounts.points_account(new_customer())
     with pytest.raises(IntegrityError, match="cv_entry_points_whole"):

@@ -55,10 +55,8 @@ def _login(info, what="use loyalty points"):
 
 
 def checkout_quote(info, checkout):
-    from saleor.plugins.manager import get_plugins_manager
-
     quote = points_checkout.quote(
-        checkout, list(checkout), info.context.discounts, get_plugins_manager()
+        checkout, list(checkout), info.context.discounts, info.context.plugins
     )
     return CheckoutPointsQuote.of(quote)
 
@@ -241,14 +239,12 @@ class CheckoutPointsApply(CustomerValueMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info, checkout_id, points=None, max=False, idempotency_key=None):
-        from saleor.plugins.manager import get_plugins_manager
-
         checkout = owned_checkout(cls, info, checkout_id)
         points_checkout.apply(
             checkout,
             list(checkout),
             info.context.discounts,
-            get_plugins_manager(),
+            info.context.plugins,
             points=points,
             use_max=bool(max),
             idem=make_key(info, idempotency_key),

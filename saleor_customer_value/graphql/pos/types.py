@@ -69,41 +69,56 @@ class PosCustomer(graphene.ObjectType):
         description = "A customer identified at a till."
 
     @staticmethod
-    def resolve_badges(root, _info):
+    def resolve_badges(root: CustomerView, _info):
         from ..badges.types import badges_of  # badges and tier, as the staff console shows them
 
-        return badges_of(root.customer_row)
+        return badges_of(root.customer)
 
     @staticmethod
-    def of(view: CustomerView):
-        customer = view.customer
-        user = customer.user
-        name = ""
-        if user is not None:
-            name = user.get_full_name() or ""
-        points = view.points
-        found = PosCustomer(
-            customer_id=graphene.Node.to_global_id("User", user.pk) if user else None,
-            name=name,
-            email=(user.email if user else customer.email) or None,
-            card=PosCard.of(view.card) if view.card else None,
-            cards=[PosCard.of(card) for card in view.cards],
-            wallets=[
-                PosWalletBalance(
-                    currency=account.unit,
-                    balance=WalletBalance.of(account.unit, account.posted, account.held),
-                )
-                for account in view.wallets
-            ],
-            points=PosPoints(
-                available=points.available,
-                posted=points.posted,
-                held=points.held,
-                pending=points.pending,
-            ),
+    def of(view: CustomerView) -> CustomerView:
+        # The resolvers below read the view's parts lazily: only what the till's
+        # query selects is read from the database.
+        return view
+
+    @staticmethod
+    def resolve_customer_id(root: CustomerView, _info):
+        return graphene.Node.to_global_id("User", root.user.pk) if root.user else None
+
+    @staticmethod
+    def resolve_name(root: CustomerView, _info):
+        return (root.user.get_full_name() or "") if root.user else ""
+
+    @staticmethod
+    def resolve_email(root: CustomerView, _info):
+        return (root.user.email if root.user else root.customer.email) or None
+
+    @staticmethod
+    def resolve_card(root: CustomerView, _info):
+        return PosCard.of(root.card) if root.card else None
+
+    @staticmethod
+    def resolve_cards(root: CustomerView, _info):
+        return [PosCard.of(card) for card in root.cards]
+
+    @staticmethod
+    def resolve_wallets(root: CustomerView, _info):
+        return [
+            PosWalletBalance(
+                currency=account.unit,
+                balance=WalletBalance.of(account.unit, account.posted, account.held),
+            )
+            for account in root.wallets
+        ]
+
+    @staticmethod
+    def resolve_points(root: CustomerView, _info):
+        points = root.points
+        return PosPoints(
+            available=points.available,
+            posted=points.posted,
+            held=points.held,
+            pending=points.pending,
         )
-        found.customer_row = customer
-        return found
 
 
 class PosBooking(graphene.ObjectType):

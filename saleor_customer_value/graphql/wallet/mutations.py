@@ -19,10 +19,8 @@ from .types import CheckoutWalletPayment, Wallet, WalletView, money
 
 
 def checkout_wallet_payment(info, checkout):
-    from saleor.plugins.manager import get_plugins_manager
-
     application = wallet_checkout.current(
-        checkout, list(checkout), info.context.discounts, get_plugins_manager()
+        checkout, list(checkout), info.context.discounts, info.context.plugins
     )
     wallet = accounts.find_wallet(accounts.customer_for_user(checkout.user), checkout.currency)
     available = wallet.available if wallet else 0
@@ -54,14 +52,12 @@ class CheckoutWalletApply(CustomerValueMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info, checkout_id, amount=None, idempotency_key=None):
-        from saleor.plugins.manager import get_plugins_manager
-
         checkout = owned_checkout(cls, info, checkout_id)
         wallet_checkout.apply(
             checkout,
             list(checkout),
             info.context.discounts,
-            get_plugins_manager(),
+            info.context.plugins,
             amount=amount,
             idem=make_key(info, idempotency_key),
         )
