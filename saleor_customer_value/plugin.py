@@ -59,8 +59,10 @@ class CustomerValuePlugin(BasePlugin):
     def preprocess_order_creation(self, checkout, discounts, previous_value):
         if not self.active:
             return previous_value
-from . import checkout_context, config
-from .badges import perks as badge_perks
+        captures.refuse_recapture(checkout)  # before Saleor reaches the gateway again
+        # The manager running this hook: never a second one (checkout_context).
+        manager = checkout_context.for_checkout(checkout).manager
+        badge_perks.prepare_order(checkout, discounts, manager)
         points_checkout.prepare_order(checkout, discounts, manager)
         wallet_checkout.prepare_order(checkout, discounts, manager)
         return previous_value
