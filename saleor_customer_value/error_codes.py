@@ -43,3 +43,6 @@ class CustomerValueErrorCode(Enum):
     PASSWORD_TOO_COMMON = "password_too_common"
     PASSWORD_TOO_SHORT = "password_too_short"
     PASSWORD_TOO_SIMILAR = "password_too_similar"
+    # Offline till sync (posSync)
+    TOO_MANY_ITEMS = "too_many_items"
+    OFFLINE_BOOKING_TOO_OLD = "offline_booking_too_old"

@@ -13,3 +13,6 @@ from .loyalty import tasks as loyalty_tasks  # noqa: E402,F401
 
 # Cards: batch generation.
 from .cards import tasks as card_tasks  # noqa: E402,F401
+
+# Webhooks: outbox dispatch and log pruning.
+from .webhooks import tasks as webhook_tasks  # noqa: E402,F401

@@ -10,16 +10,21 @@ from .cards.schema import CardMutations, CardQueries
 from .ledger.schema import LedgerMutations, LedgerQueries
 from .loyalty.schema import LoyaltyMutations, LoyaltyQueries
 from .pos.schema import PosMutations, PosQueries
+from .pos_sync.schema import PosSyncMutations
 from .wallet.schema import WalletMutations, WalletQueries
+from .webhooks.schema import WebhookMutations, WebhookQueries
 
 
 class CustomerValueQueries(
+    WebhookQueries,
     LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
 ):
     pass
 
 
 class CustomerValueMutations(
+    PosSyncMutations,
+    WebhookMutations,
     LedgerMutations, PosMutations, CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType
 ):
     pass

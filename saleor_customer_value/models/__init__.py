@@ -4,6 +4,14 @@ from .customers import Customer
 from .holds import Hold, HoldStatus
 from .idempotency import IdempotencyRecord
 from .journal import Entry, LedgerTransaction
+from .webhooks import (
+    DeliveryAttempt,
+    DeliveryStatus,
+    EventSequence,
+    OutboxEvent,
+    PosSyncItem,
+    WebhookDelivery,
+)
 from .loyalty import (
     CheckoutPointsReservation,
     LoyaltyActionRecord,
@@ -35,4 +43,10 @@ __all__ = [
     "PointsAccountState",
     "PointsLot",
     "PointsLotConsumption",
+    "DeliveryAttempt",
+    "DeliveryStatus",
+    "EventSequence",
+    "OutboxEvent",
+    "PosSyncItem",
+    "WebhookDelivery",
 ]
