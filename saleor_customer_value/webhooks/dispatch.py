@@ -5,11 +5,12 @@
    fan-out runs at a time (advisory lock) and takes events in (customer, sequence)
    order; a customer's sequence follows commit order, so when an event is visible
    every earlier one of that customer is too.
-2. ``deliver_due`` sends, per (webhook, customer) stream, only the pending delivery
-   with the lowest sequence, and only once it is due: a later event waits while an
-   earlier one is failing. A delivery is claimed with a short lease (no DB
-   transaction is held open over HTTP); a crashed worker's lease runs out and the
-   delivery is sent again (at least once: receivers drop duplicates by event id).
+2. ``deliver_due`` sends each (webhook, customer) stream in sequence order, starting
+   with its lowest pending delivery and only once that is due: a later event waits
+   while an earlier one is failing. One worker sends a stream at a time (a
+   session-level advisory lock, freed with the connection if the worker dies); no DB
+   transaction is held open over HTTP. A pass's results are recorded after it, so a
+   crash sends those events again (at least once: receivers drop duplicates by id).
 3. A failure (no 2xx, or no answer) is retried with exponential backoff; after
    ``MAX_ATTEMPTS`` the delivery is FAILED and the stream moves on (staff or the App
    can ``redeliver``). Every attempt is logged (time, HTTP status, duration, excerpt).
@@ -51,7 +52,6 @@ TIMEOUT = _setting("TIMEOUT", 10)  # seconds per request, as Saleor's WEBHOOK_TI
 BACKOFF_BASE = _setting("BACKOFF_BASE", 10)  # seconds before the first retry
 BACKOFF_MAX = _setting("BACKOFF_MAX", 900)  # at most 15 minutes between attempts
 MAX_ATTEMPTS = _setting("MAX_ATTEMPTS", 40)  # about 9 hours of retries
-LEASE_SECONDS = TIMEOUT * 3
 EXCERPT = 1000
 LOG_DAYS = _setting("LOG_DAYS", 30)
 FAN_OUT_LOCK = 0x63765F776830  # pg advisory lock key ("cv_wh0")
@@ -135,41 +135,39 @@ def fan_out(limit: int = 1000) -> int:
 
 # --- delivery ------------------------------------------------------------------------
 
-# The first pending delivery of every (webhook, customer) stream that is due and not
-# leased. Events without a customer are each their own stream.
+# The first pending delivery of every (webhook, customer) stream, if it is due. Events
+# without a customer are each their own stream.
 _DUE_HEADS = """
-SELECT id FROM (
+SELECT webhook_id, customer_id, id FROM (
     SELECT DISTINCT ON (webhook_id, coalesce(customer_id, -event_id))
-           id, next_attempt_at, lease_until
+           id, webhook_id, customer_id, next_attempt_at
       FROM customer_value_webhookdelivery
      WHERE status = 'pending'
      ORDER BY webhook_id, coalesce(customer_id, -event_id), sequence, event_id
 ) heads
-WHERE next_attempt_at <= now() AND (lease_until IS NULL OR lease_until < now())
+WHERE next_attempt_at <= now()
 LIMIT %s
 """
 
-_NEXT_IN_STREAM = """
-SELECT id FROM customer_value_webhookdelivery
- WHERE status = 'pending' AND webhook_id = %s AND customer_id = %s
- ORDER BY sequence, event_id LIMIT 1
-"""
 
-_CLAIM = """
-UPDATE customer_value_webhookdelivery
-   SET lease_until = now() + make_interval(secs => %s)
- WHERE id = ANY(%s) AND status = 'pending' AND next_attempt_at <= now()
-   AND (lease_until IS NULL OR lease_until < now())
-RETURNING id
-"""
+def _stream_key(webhook_id, customer_id, delivery_id):
+    # Two int4 keys; a customer-less delivery is its own stream (collisions only make
+    # a worker skip a stream for one pass).
+    second = customer_id if customer_id is not None else -(delivery_id % 2 ** 31)
+    return [webhook_id % 2 ** 31, second]
 
 
-def _claim(ids) -> List[int]:
-    if not ids:
-        return []
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_CLAIM, [LEASE_SECONDS, list(ids)])
-        return [row[0] for row in cursor.fetchall()]
+def _try_lock(key) -> bool:
+    """One sender per stream: a session-level advisory lock, released when the
+    stream is drained or, if the worker dies, with its connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+        return cursor.fetchone()[0]
+
+
+def _unlock(key):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
 
 
 def envelope(delivery: WebhookDelivery, customers: Dict[int, Customer] = None) -> dict:
@@ -177,9 +175,10 @@ def envelope(delivery: WebhookDelivery, customers: Dict[int, Customer] = None) -
     event = delivery.event
     customer = None
     if event.customer_id is not None:
-        row = (customers or {}).get(event.customer_id) or Customer.objects.filter(
-            pk=event.customer_id
-        ).first()
+        customers = {} if customers is None else customers
+        if event.customer_id not in customers:
+            customers[event.customer_id] = Customer.objects.filter(pk=event.customer_id).first()
+        row = customers[event.customer_id]
         customer = {
             "id": event.customer_id,
             "userId": _user_global_id(row.user_id) if row and row.user_id else None,
@@ -201,9 +200,9 @@ def _user_global_id(user_id):
     return graphene.Node.to_global_id("User", user_id)
 
 
-def body_of(delivery: WebhookDelivery) -> str:
+def body_of(delivery: WebhookDelivery, customers=None) -> str:
     return json.dumps(
-        envelope(delivery), cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=False
+        envelope(delivery, customers), cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=False
     )
 
 
@@ -232,8 +231,8 @@ class Outcome:
     error: str = ""
 
 
-def _post(session, delivery: WebhookDelivery) -> Outcome:
-    body = body_of(delivery)
+def _post(session, delivery: WebhookDelivery, customers=None) -> Outcome:
+    body = body_of(delivery, customers)
     headers = headers_of(delivery, body)
     started = time.monotonic()
     try:
@@ -258,42 +257,72 @@ def _ms(started):
     return int((time.monotonic() - started) * 1000)
 
 
-def _record(delivery: WebhookDelivery, outcome: Outcome):
+def _record(results):
+    """Log the attempts of one stream pass and move each delivery on, in one DB
+    transaction (a crash before it only means the same events are sent again)."""
     now = timezone.now()
     with transaction.atomic():
-        DeliveryAttempt.objects.create(
-            delivery_id=delivery.pk,
-            created_at=now,
-            duration_ms=outcome.duration_ms,
-            status_code=outcome.status_code,
-            success=outcome.success,
-            response_excerpt=outcome.excerpt,
-            error=outcome.error,
+        DeliveryAttempt.objects.bulk_create(
+            [
+                DeliveryAttempt(
+                    delivery_id=delivery.pk,
+                    created_at=at,
+                    duration_ms=outcome.duration_ms,
+                    status_code=outcome.status_code,
+                    success=outcome.success,
+                    response_excerpt=outcome.excerpt,
+                    error=outcome.error,
+                )
+                for delivery, outcome, at in results
+            ]
         )
-        row = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
-        row.attempts += 1
-        row.last_attempt_at = now
-        row.lease_until = None
-        if outcome.success:
-            row.status = DeliveryStatus.DELIVERED
-            row.delivered_at = now
-        elif row.attempts >= MAX_ATTEMPTS:
-            row.status = DeliveryStatus.FAILED
+        for delivery, outcome, at in results:
+            delivery.attempts += 1
+            delivery.last_attempt_at = at
+            if outcome.success:
+                delivery.status = DeliveryStatus.DELIVERED
+                delivery.delivered_at = at
+            elif delivery.attempts >= MAX_ATTEMPTS:
+                delivery.status = DeliveryStatus.FAILED
+            else:
+                delivery.next_attempt_at = now + backoff(delivery.attempts)
+        WebhookDelivery.objects.bulk_update(
+            [d for d, _, _ in results],
+            ["attempts", "last_attempt_at", "status", "delivered_at", "next_attempt_at"],
+        )
+
+
+def _drain_stream(session, webhook_id, customer_id, head_id, limit, deadline) -> int:
+    """Send a stream's pending deliveries in sequence order until one fails, one is
+    not due yet, ``limit`` or the deadline; return how many succeeded."""
+    key = _stream_key(webhook_id, customer_id, head_id)
+    if not _try_lock(key):
+        return 0  # another worker is sending this stream
+    try:
+        pending = WebhookDelivery.objects.filter(
+            status=DeliveryStatus.PENDING, webhook_id=webhook_id
+        ).select_related("event", "webhook")
+        if customer_id is None:
+            pending = pending.filter(pk=head_id)
         else:
-            row.next_attempt_at = now + backoff(row.attempts)
-        row.save()
-        return row
+            pending = pending.filter(customer_id=customer_id).order_by("sequence", "event_id")
+        customers = {}
+        results = []
+        for delivery in pending[:limit]:
+            if delivery.next_attempt_at > timezone.now() or time.monotonic() >= deadline:
+                break
+            outcome = _post(session, delivery, customers)
+            results.append((delivery, outcome, timezone.now()))
+            if not outcome.success:
+                break
+        if results:
+            _record(results)
+        return sum(1 for _, outcome, _ in results if outcome.success)
+    finally:
+        _unlock(key)
 
 
-def _load(ids) -> List[WebhookDelivery]:
-    return list(
-        WebhookDelivery.objects.filter(pk__in=ids)
-        .select_related("event", "webhook")
-        .order_by("webhook_id", "customer_id", "sequence")
-    )
-
-
-def deliver_due(budget_seconds: float = 25.0, heads: int = 200, per_stream: int = 100) -> int:
+def deliver_due(budget_seconds: float = 25.0, heads: int = 200, per_stream: int = 200) -> int:
     """Send what is due until nothing is or the time budget is spent; return how many
     deliveries succeeded."""
     deadline = time.monotonic() + budget_seconds
@@ -302,32 +331,15 @@ def deliver_due(budget_seconds: float = 25.0, heads: int = 200, per_stream: int 
         while time.monotonic() < deadline:
             with connection.cursor() as cursor:
                 cursor.execute(_DUE_HEADS, [heads])
-                ids = [row[0] for row in cursor.fetchall()]
-            claimed = _load(_claim(ids))
-            if not claimed:
-                break
-            for delivery in claimed:
-                delivered += _drain_stream(session, delivery, per_stream, deadline)
+                streams = cursor.fetchall()
+            sent = sum(
+                _drain_stream(session, webhook_id, customer_id, head_id, per_stream, deadline)
+                for webhook_id, customer_id, head_id in streams
+            )
+            delivered += sent
+            if not sent:
+                break  # all due heads failed or are being sent by others
     return delivered
-
-
-def _drain_stream(session, delivery, limit, deadline) -> int:
-    """Send ``delivery``, then the stream's next ones while they succeed."""
-    sent = 0
-    while True:
-        row = _record(delivery, _post(session, delivery))
-        if row.status != DeliveryStatus.DELIVERED:
-            return sent
-        sent += 1
-        if sent >= limit or time.monotonic() >= deadline or delivery.customer_id is None:
-            return sent
-        with connection.cursor() as cursor:
-            cursor.execute(_NEXT_IN_STREAM, [delivery.webhook_id, delivery.customer_id])
-            found = cursor.fetchone()
-        claimed = _load(_claim([found[0]] if found else []))
-        if not claimed:
-            return sent
-        delivery = claimed[0]
 
 
 def run(budget_seconds: float = 25.0) -> dict:
@@ -351,8 +363,7 @@ def redeliver(delivery: WebhookDelivery) -> WebhookDelivery:
         row = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
         row.status = DeliveryStatus.PENDING
         row.next_attempt_at = timezone.now()
-        row.lease_until = None
-        row.save(update_fields=["status", "next_attempt_at", "lease_until"])
+        row.save(update_fields=["status", "next_attempt_at"])
     return row
 
 
