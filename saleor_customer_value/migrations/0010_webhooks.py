@@ -15,6 +15,7 @@ from a deferred trigger as well, in the order their statements ran.
 """
 import django.contrib.postgres.fields
 import django.contrib.postgres.fields.jsonb
+import django.contrib.postgres.indexes
 from django.db import migrations, models
 import django.db.models.deletion
 
@@ -52,6 +53,35 @@ BEGIN
     VALUES (gen_random_uuid(), p_type, p_customer, v_sequence, p_payload, now());
 END $$;
 
+-- Several events in one statement: one counter update per customer (in customer id
+-- order), numbers handed out in the order of the arrays.
+CREATE FUNCTION cv_outbox_add_all(p_customers integer[], p_types text[], p_payloads jsonb[])
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    c record;
+    v_last bigint;
+    v_ids integer[] := '{}';
+    v_firsts bigint[] := '{}';
+BEGIN
+    FOR c IN SELECT cust, count(*)::integer AS n FROM unnest(p_customers) AS cust
+              WHERE cust IS NOT NULL GROUP BY cust ORDER BY cust LOOP
+        INSERT INTO customer_value_eventsequence AS s (customer_id, last_sequence)
+        VALUES (c.cust, c.n)
+        ON CONFLICT (customer_id) DO UPDATE SET last_sequence = s.last_sequence + c.n
+        RETURNING last_sequence INTO v_last;
+        v_ids := array_append(v_ids, c.cust);
+        v_firsts := array_append(v_firsts, v_last - c.n + 1);
+    END LOOP;
+    INSERT INTO customer_value_outboxevent
+        (event_id, event_type, customer_id, sequence, payload, created_at)
+    SELECT gen_random_uuid(), e.t, e.cust,
+           f.first + row_number() OVER (PARTITION BY e.cust ORDER BY e.ord) - 1,
+           e.p, now()
+      FROM unnest(p_customers, p_types, p_payloads) WITH ORDINALITY AS e(cust, t, p, ord)
+      LEFT JOIN unnest(v_ids, v_firsts) AS f(cust, first) ON f.cust = e.cust
+     ORDER BY e.ord;
+END $$;
+
 CREATE FUNCTION cv_balance_json(p_account_id integer, p_unit text, p_posted numeric)
 RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object(
@@ -71,6 +101,9 @@ DECLARE
     v_txn jsonb;
     v_change jsonb;
     v_customer integer;
+    v_custs integer[] := '{}';
+    v_types text[] := '{}';
+    v_payloads jsonb[] := '{}';
 BEGIN
     v_txn := jsonb_build_object(
         'id', cv_global_id('LedgerTransaction', NEW.id),
@@ -108,11 +141,14 @@ BEGIN
             'change', cv_amount_text(e.change, e.unit),
             'balance', cv_balance_json(e.account_id, e.unit, e.balance_after));
         IF e.kind = 'wallet' THEN
-            PERFORM cv_outbox_add(e.customer_id, 'customer_value_wallet_balance_changed',
-                                  v_change || jsonb_build_object('currency', e.unit));
+            v_custs := array_append(v_custs, e.customer_id);
+            v_types := array_append(v_types, 'customer_value_wallet_balance_changed');
+            v_payloads := array_append(v_payloads,
+                                       v_change || jsonb_build_object('currency', e.unit));
         ELSE
-            PERFORM cv_outbox_add(e.customer_id, 'customer_value_points_balance_changed',
-                v_change || jsonb_build_object(
+            v_custs := array_append(v_custs, e.customer_id);
+            v_types := array_append(v_types, 'customer_value_points_balance_changed');
+            v_payloads := array_append(v_payloads, v_change || jsonb_build_object(
                     'pending', (SELECT coalesce(sum(l.points), 0)
                                   FROM customer_value_pointslot l
                                  WHERE l.account_id = e.account_id
@@ -129,11 +165,12 @@ BEGIN
                                           ORDER BY l.expires_at LIMIT 3) x)));
         END IF;
     END LOOP;
-    PERFORM cv_outbox_add(
-        NEW.customer_id,
+    v_custs := array_append(v_custs, NEW.customer_id);
+    v_types := array_append(v_types,
         CASE WHEN NEW.reversal_of_id IS NULL THEN 'customer_value_transaction_posted'
-             ELSE 'customer_value_transaction_reversed' END,
-        v_txn || jsonb_build_object('entries', v_entries));
+             ELSE 'customer_value_transaction_reversed' END);
+    v_payloads := array_append(v_payloads, v_txn || jsonb_build_object('entries', v_entries));
+    PERFORM cv_outbox_add_all(v_custs, v_types, v_payloads);
     IF NEW.reason = 'gift_voucher_sale' AND NEW.reversal_of_id IS NULL THEN
         SELECT c.id INTO v_customer
           FROM order_order o JOIN customer_value_customer c ON c.user_id = o.user_id
@@ -277,6 +314,7 @@ DROP FUNCTION IF EXISTS cv_outbox_hold();
 DROP TRIGGER IF EXISTS cv_outbox_ledger ON customer_value_ledgertransaction;
 DROP FUNCTION IF EXISTS cv_outbox_ledger();
 DROP FUNCTION IF EXISTS cv_balance_json(integer, text, numeric);
+DROP FUNCTION IF EXISTS cv_outbox_add_all(integer[], text[], jsonb[]);
 DROP FUNCTION IF EXISTS cv_outbox_add(integer, text, jsonb);
 DROP FUNCTION IF EXISTS cv_amount_text(numeric, text);
 DROP FUNCTION IF EXISTS cv_global_id(text, bigint);
@@ -317,7 +355,7 @@ class Migration(migrations.Migration):
             name='OutboxEvent',
             fields=[
                 ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('event_id', models.UUIDField(unique=True)),
+                ('event_id', models.UUIDField()),
                 ('event_type', models.CharField(max_length=64)),
                 ('customer_id', models.IntegerField(blank=True, null=True)),
                 ('sequence', models.BigIntegerField(blank=True, null=True)),
@@ -377,7 +415,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='outboxevent',
-            index=models.Index(fields=['created_at'], name='cv_outbox_created_idx'),
+            index=django.contrib.postgres.indexes.BrinIndex(fields=['created_at'], name='cv_outbox_created_brin'),
         ),
         migrations.AddConstraint(
             model_name='outboxevent',
