@@ -135,14 +135,17 @@ def fan_out(limit: int = 1000) -> int:
 
 # --- delivery ------------------------------------------------------------------------
 
-# The first pending delivery of every (webhook, customer) stream, if it is due. Events
-# without a customer are each their own stream.
+# The first pending delivery of every (webhook, customer) stream of an active webhook,
+# if it is due. Events without a customer are each their own stream.
 _DUE_HEADS = """
 SELECT webhook_id, customer_id, id FROM (
     SELECT DISTINCT ON (webhook_id, coalesce(customer_id, -event_id))
            id, webhook_id, customer_id, next_attempt_at
       FROM customer_value_webhookdelivery
      WHERE status = 'pending'
+       -- a deactivated webhook or App pauses its streams until it is active again
+       AND webhook_id IN (SELECT w.id FROM webhook_webhook w JOIN app_app a ON a.id = w.app_id
+                           WHERE w.is_active AND a.is_active)
      ORDER BY webhook_id, coalesce(customer_id, -event_id), sequence, event_id
 ) heads
 WHERE next_attempt_at <= now()

@@ -244,3 +244,27 @@ def test_pruning_removes_old_log_rows(till_app, receiver, customer_user):
     assert removed["attempts"] == 1 and removed["deliveries"] == 1
     assert removed["events"] == OutboxEvent.objects.count() + removed["events"] >= 2
     assert not WebhookDelivery.objects.exists()
+
+
+def test_deactivated_webhook_pauses_its_deliveries(till_app, receiver, customer_user):
+    from saleor.webhook.models import Webhook
+
+    from saleor_customer_value.webhooks import dispatch
+
+    # given an event fanned out to the webhook, which is then deactivated
+    subscribe(till_app, receiver.url, [WALLET])
+    fund_wallet(customer_user, "5.00")
+    dispatch.fan_out()
+    Webhook.objects.update(is_active=False)
+
+    # then nothing is sent, and events of the inactive time are not for it (as Saleor)
+    deliver()
+    fund_wallet(customer_user, "1.00")
+    deliver()
+    assert receiver.requests == []
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.PENDING
+
+    # when it is active again, the paused delivery goes out
+    Webhook.objects.update(is_active=True)
+    deliver()
+    assert [e["data"]["change"] for e in receiver.delivered] == ["5.00"]
