@@ -118,7 +118,7 @@ BEGIN
         'isClawback', NEW.is_clawback);
     FOR e IN
         SELECT en.unit, en.amount * en.direction AS change, en.balance_after,
-               a.id AS account_id, a.kind, a.customer_id, a.system_code
+               a.id AS account_id, a.kind, a.customer_id, a.system_code, a.held
           FROM customer_value_entry en
           JOIN customer_value_account a ON a.id = en.account_id
          WHERE en.transaction_id = NEW.id
@@ -139,7 +139,10 @@ BEGIN
             'reversalOf', v_txn->'reversalOf',
             'externalReference', NEW.external_reference,
             'change', cv_amount_text(e.change, e.unit),
-            'balance', cv_balance_json(e.account_id, e.unit, e.balance_after));
+            'balance', jsonb_build_object(
+                'posted', cv_amount_text(e.balance_after, e.unit),
+                'held', cv_amount_text(e.held, e.unit),
+                'available', cv_amount_text(e.balance_after - e.held, e.unit)));
         IF e.kind = 'wallet' THEN
             v_custs := array_append(v_custs, e.customer_id);
             v_types := array_append(v_types, 'customer_value_wallet_balance_changed');
