@@ -10,3 +10,6 @@ class CustomerValueConfig(AppConfig):
         from .permissions import register_permissions
 
         register_permissions()
+        from .webhooks.events import register_event_types
+
+        register_event_types()

@@ -20,6 +20,8 @@ TOPUP_BONUS_TIERS = "Top-up bonus tiers"
 CASHBACK_PERCENT = "Cashback percent"
 B2B_BONUS_THRESHOLD = "B2B bonus threshold"
 B2B_BONUS = "B2B bonus"
+POS_SYNC_MAX_ITEMS = "POS sync items per call"
+POS_OFFLINE_MAX_HOURS = "POS offline booking maximum age (hours)"
 
 DEFAULTS = {
     HOLD_MINUTES: "60",
@@ -29,6 +31,8 @@ DEFAULTS = {
     CASHBACK_PERCENT: "0",
     B2B_BONUS_THRESHOLD: "0",
     B2B_BONUS: "0",
+    POS_SYNC_MAX_ITEMS: "100",
+    POS_OFFLINE_MAX_HOURS: "72",
 }
 
 DEFAULT_CONFIGURATION = [{"name": name, "value": value} for name, value in DEFAULTS.items()]
@@ -92,6 +96,21 @@ CONFIG_STRUCTURE = {
         ),
         "label": "B2B bonus",
     },
+    POS_SYNC_MAX_ITEMS: {
+        "type": ConfigurationTypeField.STRING,
+        "help_text": (
+            "How many offline bookings a till may upload in one posSync call (1 to 1000)."
+        ),
+        "label": "POS sync items per call",
+    },
+    POS_OFFLINE_MAX_HOURS: {
+        "type": ConfigurationTypeField.STRING,
+        "help_text": (
+            "Offline bookings older than this (by the till's clock) are refused by "
+            "posSync (whole hours, 1 to 720)."
+        ),
+        "label": "POS offline booking maximum age (hours)",
+    },
 }
 
 
@@ -128,6 +147,8 @@ class Settings:
     # The raw texts, kept in ledger metadata with the movements they priced.
     topup_bonus_tiers_text: str = ""
     b2b_bonus_text: str = "0"
+    pos_sync_max_items: int = 100
+    pos_offline_max_hours: int = 72
 
     def bonus_tier_for(self, amount: Decimal) -> Optional[BonusTier]:
         """The highest tier whose threshold ``amount`` reaches, if any."""
@@ -244,6 +265,8 @@ def parse(configuration, active=True) -> Settings:
         b2b_bonus=b2b_bonus,
         topup_bonus_tiers_text=_text(values, TOPUP_BONUS_TIERS),
         b2b_bonus_text=_text(values, B2B_BONUS),
+        pos_sync_max_items=_int_in_range(values, POS_SYNC_MAX_ITEMS, 1, 1000),
+        pos_offline_max_hours=_int_in_range(values, POS_OFFLINE_MAX_HOURS, 1, 720),
     )
 
 

@@ -52,3 +52,6 @@ class CustomerValueErrorCode(Enum):
     TIER_RANGE_OVERLAP = "tier_range_overlap"
     # Gift cards: unknown, used and expired codes answer alike
     INVALID_GIFT_CARD_CODE = "invalid_gift_card_code"
+    # Offline till sync (posSync)
+    TOO_MANY_ITEMS = "too_many_items"
+    OFFLINE_BOOKING_TOO_OLD = "offline_booking_too_old"

@@ -25,4 +25,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_customer_value.badges.tasks.evaluate_badges_task",
         "schedule": timedelta(minutes=15),
     },
+    "customer-value-deliver-webhooks": {
+        "task": "saleor_customer_value.webhooks.tasks.deliver_webhooks_task",
+        "schedule": timedelta(seconds=5),
+    },
+    "customer-value-prune-webhook-log": {
+        "task": "saleor_customer_value.webhooks.tasks.prune_webhook_log_task",
+        "schedule": timedelta(hours=24),
+    },
 }

@@ -16,3 +16,6 @@ from .cards import tasks as card_tasks  # noqa: E402,F401
 
 # Badges: grace periods and rolling windows.
 from .badges import tasks as badge_tasks  # noqa: E402,F401
+
+# Webhooks: outbox dispatch and log pruning.
+from .webhooks import tasks as webhook_tasks  # noqa: E402,F401

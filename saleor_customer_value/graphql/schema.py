@@ -12,11 +12,14 @@ from .cards.schema import CardMutations, CardQueries
 from .ledger.schema import LedgerMutations, LedgerQueries
 from .loyalty.schema import LoyaltyMutations, LoyaltyQueries
 from .pos.schema import PosMutations, PosQueries
+from .pos_sync.schema import PosSyncMutations
 from .reports.schema import ReportMutations, ReportQueries
 from .wallet.schema import WalletMutations, WalletQueries
+from .webhooks.schema import WebhookMutations, WebhookQueries
 
 
 class CustomerValueQueries(
+    WebhookQueries,
     BadgeQueries, ReportQueries, LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
 ):
     pass
@@ -26,6 +29,8 @@ guard_queries(CustomerValueQueries)
 
 
 class CustomerValueMutations(
+    PosSyncMutations,
+    WebhookMutations,
     BadgeMutations, ReportMutations, LedgerMutations, PosMutations, CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType
 ):
     pass

@@ -161,6 +161,6 @@ BACKWARD = "\n".join(
 
 
 class Migration(migrations.Migration):
-    dependencies = [("customer_value", "0009_badges")]
+    dependencies = [("customer_value", "0010_webhooks")]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]

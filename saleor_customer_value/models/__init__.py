@@ -13,6 +13,14 @@ from .holds import Hold, HoldStatus
 from .idempotency import IdempotencyRecord
 from .journal import Entry, LedgerTransaction
 from .ratelimits import RateLimitCounter
+from .webhooks import (
+    DeliveryAttempt,
+    DeliveryStatus,
+    EventSequence,
+    OutboxEvent,
+    PosSyncItem,
+    WebhookDelivery,
+)
 from .loyalty import (
     CheckoutPointsReservation,
     LoyaltyActionRecord,
@@ -51,4 +59,10 @@ __all__ = [
     "PointsLot",
     "PointsLotConsumption",
     "RateLimitCounter",
+    "DeliveryAttempt",
+    "DeliveryStatus",
+    "EventSequence",
+    "OutboxEvent",
+    "PosSyncItem",
+    "WebhookDelivery",
 ]

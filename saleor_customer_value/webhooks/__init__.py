@@ -1,5 +1,7 @@
-"""Signed webhooks to external systems (POS sync, partner clearing).
+"""Outgoing webhooks: customer-value events through a transactional outbox.
 
-Empty until the customer-cards and POS issue: the POS API and its signed webhooks are
-built there. Kept as a package so the plugin's layout matches the design card.
+``events``: the event types, who may receive them, ``emit`` for domain code.
+``dispatch``: fan-out to Saleor ``Webhook`` rows, signed delivery in order per
+customer, retries with exponential backoff, the delivery log, redelivery, pruning.
+``tasks``: the Celery adapters. See ARCHITECTURE.md ("Webhooks").
 """

@@ -1,0 +1,7 @@
+import graphene
+
+from .mutations import PosSync
+
+
+class PosSyncMutations(graphene.ObjectType):
+    pos_sync = PosSync.Field()

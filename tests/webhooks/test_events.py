@@ -1,0 +1,140 @@
+"""Which changes write which events, with what payload (outbox rows, at commit)."""
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from saleor_customer_value.ledger import accounts, service
+from saleor_customer_value.ledger.actors import Actor
+from saleor_customer_value.ledger.reasons import Reason, SystemAccountCode
+from saleor_customer_value.models import CardKind, CardState, OutboxEvent
+from saleor_customer_value.webhooks import events
+
+from ..cards.conftest import make_card
+from ..conftest import ApiClient, global_id, grant
+from ..loyalty.conftest import give_points
+from ..wallet.conftest import fund_wallet
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def outbox(customer=None):
+    qs = OutboxEvent.objects.order_by("customer_id", "sequence", "pk")
+    if customer is not None:
+        qs = qs.filter(customer_id=customer.pk)
+    return [(e.event_type, e.sequence) for e in qs]
+
+
+def payload(event_type):
+    return OutboxEvent.objects.get(event_type=event_type).payload
+
+
+def test_posting_writes_transaction_and_balance_events(customer_user):
+    wallet = fund_wallet(customer_user, "12.50")
+
+    customer = wallet.customer
+    assert outbox(customer) == [
+        (events.WALLET_BALANCE_CHANGED, 1),
+        (events.TRANSACTION_POSTED, 2),
+    ]
+    txn = payload(events.TRANSACTION_POSTED)
+    assert txn["reason"] == "topup" and txn["id"] == global_id("LedgerTransaction", wallet.entries.get().transaction_id)
+    assert "note" not in txn
+
+
+def test_reversal_writes_reversed_event(customer_user):
+    fund_wallet(customer_user, "5.00")
+    from saleor_customer_value.models import LedgerTransaction
+
+    original = LedgerTransaction.objects.get()
+    service.reverse(original, Actor.system("tests"), "mistake")
+
+    reversed_ = payload(events.TRANSACTION_REVERSED)
+    assert reversed_["reversalOf"] == global_id("LedgerTransaction", original.pk)
+    changes = OutboxEvent.objects.filter(event_type=events.WALLET_BALANCE_CHANGED).order_by("sequence")
+    assert [e.payload["change"] for e in changes] == ["5.00", "-5.00"]
+    assert changes.last().payload["balance"]["posted"] == "0.00"
+
+
+def test_points_event_carries_pending_and_expiring(customer_user):
+    give_points(customer_user, 120, expiry_days=30)
+
+    data = payload(events.POINTS_BALANCE_CHANGED)
+    assert data["change"] == "120" and data["balance"]["available"] == "120"
+    assert data["pending"] == 0
+    (expiring,) = data["expiring"]
+    assert expiring["points"] == 120 and expiring["expiresAt"]
+
+
+def test_hold_lifecycle_events(customer_user):
+    wallet = fund_wallet(customer_user, "20.00")
+    redemption = accounts.system_account(SystemAccountCode.REDEMPTION, "EUR")
+    hold = service.place_hold(wallet, redemption, "7.00", Reason.CHECKOUT_PAYMENT,
+                              expires_at=timezone.now() + timedelta(hours=1))
+    service.post_hold(hold, service.Posting(reason=Reason.CHECKOUT_PAYMENT, actor=Actor.system("t")), amount="5.00")
+    other = service.place_hold(wallet, redemption, "1.00", Reason.CHECKOUT_PAYMENT)
+    service.void_hold(other)
+
+    types = [t for t, _ in outbox(wallet.customer)]
+    assert types.count(events.HOLD_PLACED) == 2
+    assert events.HOLD_POSTED in types and events.HOLD_VOIDED in types
+    placed = OutboxEvent.objects.filter(event_type=events.HOLD_PLACED).order_by("pk").first().payload
+    assert placed["amount"] == "7.00" and placed["balance"]["available"] == "13.00"
+    assert payload(events.HOLD_POSTED)["postedAmount"] == "5.00"
+
+
+def test_card_events_never_carry_the_code(customer_user, staff_user):
+    customer = accounts.customer_for_user(customer_user)
+    card = make_card(customer, state=CardState.ACTIVE, kind=CardKind.QR, registered_at=timezone.now())
+    grant(staff_user, "manage_cards")
+    ApiClient(user=staff_user).execute(
+        'mutation B($id: ID!) { cardBlock(id: $id, reason: "lost") { customerValueErrors { code } } }',
+        {"id": global_id("Card", card.pk)},
+    )
+
+    assert outbox(customer) == [(events.CARD_REGISTERED, 1), (events.CARD_BLOCKED, 2)]
+    blocked = payload(events.CARD_BLOCKED)
+    assert blocked["maskedCode"].endswith(card.code[-4:])
+    assert blocked["blockedReason"] == "lost"
+    assert all(card.code not in str(e.payload) for e in OutboxEvent.objects.all())
+
+
+def test_gift_voucher_sale_writes_issued_event(db):
+    funding = accounts.system_account(SystemAccountCode.FUNDING, "EUR")
+    vouchers = accounts.system_account(SystemAccountCode.GIFT_VOUCHERS, "EUR")
+    service.transfer(funding, vouchers, "25.00", service.Posting(
+        reason=Reason.GIFT_VOUCHER_SALE, actor=Actor.system("t"), metadata={"gift_card_id": 9}))
+
+    data = payload(events.GIFT_VOUCHER_ISSUED)
+    assert data == {
+        "giftCardId": global_id("GiftCard", 9),
+        "orderId": None,
+        "transactionId": data["transactionId"],
+        "amount": "25.00",
+        "currency": "EUR",
+    }
+
+
+def test_emit_commits_and_rolls_back_with_the_caller(customer_user):
+    customer = accounts.customer_for_user(customer_user)
+
+    with transaction.atomic():
+        events.emit(events.POS_BOOKING_REFUSED, customer.pk, {"code": "X"})
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            events.emit(events.POS_BOOKING_REFUSED, customer.pk, {"code": "Y"})
+            raise RuntimeError()
+    with pytest.raises(ValueError):
+        events.emit("customer_value_nope", customer.pk, {})
+
+    assert [e.payload for e in OutboxEvent.objects.all()] == [{"code": "X"}]
+    assert outbox(customer) == [(events.POS_BOOKING_REFUSED, 1)]
+
+
+def test_event_types_are_registered_with_saleor():
+    from saleor.webhook.event_types import WebhookEventType
+
+    for value in events.REGISTRY:
+        assert value in dict(WebhookEventType.CHOICES)
+        assert WebhookEventType.PERMISSIONS[value] == events.REGISTRY[value].permissions[0]
