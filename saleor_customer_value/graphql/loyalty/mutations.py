@@ -130,8 +130,10 @@ class LoyaltyProgramUpdate(CustomerValueMutation):
         data = dict(input)
         for field in programs.RELATIONS:
             if field in data:
+                # Saleor's get_nodes_or_error refuses an empty list; [] or null empties it.
                 only_type = Product if field.endswith("products") else Category
-                data[field] = cls.get_nodes_or_error(data[field] or [], field, only_type=only_type)
+                ids = data[field] or []
+                data[field] = cls.get_nodes_or_error(ids, field, only_type=only_type) if ids else []
         return cls(loyalty_program=programs.update_program(data))
 
 
