@@ -43,3 +43,5 @@ class CustomerValueErrorCode(Enum):
     PASSWORD_TOO_COMMON = "password_too_common"
     PASSWORD_TOO_SHORT = "password_too_short"
     PASSWORD_TOO_SIMILAR = "password_too_similar"
+    # Loyalty points (appended)
+    PRODUCTS_EXCLUDED_FROM_POINTS = "products_excluded_from_points"
