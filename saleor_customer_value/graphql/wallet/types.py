@@ -9,12 +9,13 @@ from saleor.graphql.core.fields import PrefetchingConnectionField
 from saleor.graphql.core.types import Money
 
 from ...ledger import queries
+from ...ledger.amounts import in_unit
 from ...models import Account, Customer, Entry
 from ..enums import LedgerReasonEnum
 
 
 def money(amount, currency):
-    return PricesMoney(amount, currency)
+    return PricesMoney(in_unit(amount, currency), currency)
 
 
 class WalletBalance(graphene.ObjectType):
