@@ -27,6 +27,7 @@ from ..core import (
 from .types import (
     CheckoutPointsQuote,
     LoyaltyEarnBaseEnum,
+    LoyaltyEarnModeEnum,
     LoyaltyEarnMomentEnum,
     LoyaltyEarnRoundingEnum,
     LoyaltyEarnRule,
@@ -86,6 +87,7 @@ class LoyaltyProgramInput(graphene.InputObjectType):
     earn_base = LoyaltyEarnBaseEnum()
     earn_rounding = LoyaltyEarnRoundingEnum()
     earn_moment = LoyaltyEarnMomentEnum()
+    earn_mode = LoyaltyEarnModeEnum(description="Count parts of earnAmount (PROPORTIONAL) or only full ones.")
     pending_days = graphene.Int(description="0 to 365 days purchase points stay pending.")
     registration_points = graphene.Int()
     newsletter_points = graphene.Int()

@@ -9,6 +9,7 @@ from ... import models
 from ...loyalty import program as programs
 from ...models.loyalty import (
     EarnBase,
+    EarnMode,
     EarnMoment,
     EarnRounding,
     EarnRuleMode,
@@ -28,6 +29,9 @@ def _enum(name, choices, description):
 
 LoyaltyEarnBaseEnum = _enum("LoyaltyEarnBaseEnum", EarnBase.CHOICES, "What purchase points are computed on.")
 LoyaltyEarnRoundingEnum = _enum("LoyaltyEarnRoundingEnum", EarnRounding.CHOICES, "How an order's points are rounded.")
+LoyaltyEarnModeEnum = _enum(
+    "LoyaltyEarnModeEnum", EarnMode.CHOICES, "Whether parts of the earn amount earn points."
+)
 LoyaltyEarnMomentEnum = _enum("LoyaltyEarnMomentEnum", EarnMoment.CHOICES, "When an order earns its points.")
 LoyaltyReviewPolicyEnum = _enum("LoyaltyReviewPolicyEnum", ReviewPolicy.CHOICES, "How often reviews earn points.")
 LoyaltyMaxDiscountTypeEnum = _enum(
@@ -74,6 +78,12 @@ class LoyaltyProgram(graphene.ObjectType):
     earn_base = LoyaltyEarnBaseEnum(required=True)
     earn_rounding = LoyaltyEarnRoundingEnum(required=True)
     earn_moment = LoyaltyEarnMomentEnum(required=True)
+    earn_mode = LoyaltyEarnModeEnum(
+        required=True, description="PROPORTIONAL (36.00 at 10 per 5.00 earn 72) or FULL_STEPS (70)."
+    )
+    description = graphene.String(
+        required=True, description="The program's rules in words, for shoppers (translated)."
+    )
     pending_days = graphene.Int(
         required=True, description="Days purchase points stay pending (returns window)."
     )
@@ -109,6 +119,10 @@ class LoyaltyProgram(graphene.ObjectType):
 
     class Meta:
         description = "The shop's loyalty program: earning, redemption, conversion and expiry."
+
+    @staticmethod
+    def resolve_description(root, _info):
+        return programs.describe(root)
 
     @staticmethod
     def resolve_earn_amount(root, _info):

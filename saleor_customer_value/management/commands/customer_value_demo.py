@@ -14,6 +14,7 @@ from ...ledger.actors import Actor
 from ...ledger.idempotency import IdempotencyKey
 from ...ledger.reasons import Reason, SystemAccountCode
 from ...loyalty import program as loyalty_program
+from ...models.loyalty import EarnMode
 
 EMAIL = "shopper@example.com"
 PASSWORD = "shopper-demo"
@@ -58,7 +59,7 @@ class Command(BaseCommand):
         )
 
     def _enable_loyalty_program(self):
-        """The seed's example program: 10 points per 5.00, 100 points = 1.00 off,
+        """The seed's example program: 10 points per full 5.00, 100 points = 1.00 off,
         2,500 points -> 25.00 in the wallet, points expire after a year. Only on a
         program nobody configured yet, so a shop owner's settings are never undone."""
         with transaction.atomic():
@@ -71,6 +72,8 @@ class Command(BaseCommand):
                     "enabled": True,
                     "earn_points": 10,
                     "earn_amount": Decimal("5.00"),
+                    # "10 points per 5.00" reads as per full 5.00 (36.00 -> 70).
+                    "earn_mode": EarnMode.FULL_STEPS,
                     "registration_points": 100,
                     "redeem_points": 100,
                     "redeem_amount": Decimal("1.00"),
@@ -79,4 +82,4 @@ class Command(BaseCommand):
                     "expiry_days": 365,
                 }
             )
-        self.stdout.write("loyalty program enabled: 10 points per 5.00, 100 points = 1.00")
+        self.stdout.write("loyalty program enabled: 10 points per full 5.00, 100 points = 1.00")
