@@ -6,6 +6,7 @@ from saleor.graphql.core.fields import PrefetchingConnectionField
 from saleor.graphql.core.types import Money, TaxedMoney
 
 from ... import models
+from ...ledger import queries as ledger_queries
 from ...loyalty import program as programs
 from ...models.loyalty import (
     EarnBase,
@@ -224,6 +225,12 @@ class LoyaltyPointsMovement(CountableDjangoObjectType):
     reason = LedgerReasonEnum(required=True)
     customer_note = graphene.String(description="Note shown to the customer.")
     order = graphene.Field("saleor.graphql.order.types.Order")
+    reversal_of = graphene.Field(
+        lambda: LoyaltyPointsMovement, description="The movement this one takes back (for a REVERSAL)."
+    )
+    reversed_by = graphene.Field(
+        lambda: LoyaltyPointsMovement, description="The movement that took this one back, if any."
+    )
 
     class Meta:
         description = "One movement in a points history."
@@ -256,6 +263,14 @@ class LoyaltyPointsMovement(CountableDjangoObjectType):
     def resolve_order(root: models.Entry, _info):
         return root.transaction.order if root.transaction.order_id else None
 
+    @staticmethod
+    def resolve_reversal_of(root: models.Entry, _info):
+        return ledger_queries.linked_entries(root)[0]
+
+    @staticmethod
+    def resolve_reversed_by(root: models.Entry, _info):
+        return ledger_queries.linked_entries(root)[1]
+
 
 class LoyaltyPoints(graphene.ObjectType):
     balance = graphene.Field(LoyaltyPointsBalance, required=True)
@@ -275,7 +290,7 @@ class LoyaltyPoints(graphene.ObjectType):
         date_from=graphene.DateTime(),
         date_to=graphene.DateTime(),
         reasons=graphene.List(graphene.NonNull(LedgerReasonEnum)),
-        description="History, newest first. Reversed movements and their reversals are hidden.",
+        description="History, newest first; a reversed movement and its reversal are linked by reversalOf/reversedBy.",
     )
     intro_text = graphene.String(required=True)
 

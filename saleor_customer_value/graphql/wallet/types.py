@@ -44,6 +44,12 @@ class WalletMovement(CountableDjangoObjectType):
     reason = LedgerReasonEnum(required=True)
     customer_note = graphene.String(description="Note shown to the customer.")
     order = graphene.Field("saleor.graphql.order.types.Order")
+    reversal_of = graphene.Field(
+        lambda: WalletMovement, description="The movement this one takes back (for a REVERSAL)."
+    )
+    reversed_by = graphene.Field(
+        lambda: WalletMovement, description="The movement that took this one back, if any."
+    )
 
     class Meta:
         description = "One movement in a wallet's history."
@@ -75,6 +81,14 @@ class WalletMovement(CountableDjangoObjectType):
     def resolve_order(root: Entry, _info):
         return root.transaction.order if root.transaction.order_id else None
 
+    @staticmethod
+    def resolve_reversal_of(root: Entry, _info):
+        return queries.linked_entries(root)[0]
+
+    @staticmethod
+    def resolve_reversed_by(root: Entry, _info):
+        return queries.linked_entries(root)[1]
+
 
 @dataclass
 class WalletView:
@@ -92,8 +106,8 @@ class Wallet(graphene.ObjectType):
         date_to=graphene.DateTime(description="Movements on or before this instant."),
         reasons=graphene.List(graphene.NonNull(LedgerReasonEnum)),
         description=(
-            "History, newest first. Reversed movements and their reversals are hidden "
-            "(the audit trail keeps them)."
+            "History, newest first. A reversed movement and its reversal are both "
+            "listed, linked by reversalOf/reversedBy."
         ),
     )
 
@@ -116,7 +130,6 @@ class Wallet(graphene.ObjectType):
             created_from=date_from,
             created_to=date_to,
             reasons=reasons,
-            hide_reversed=True,
         ).select_related("transaction", "transaction__order")
 
 
