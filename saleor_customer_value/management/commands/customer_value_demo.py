@@ -5,6 +5,7 @@ Idempotent: every booking carries an idempotency key, so running it again books 
 from django.conf import settings
 from decimal import Decimal
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from saleor.account.models import User
@@ -25,6 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self._enable_loyalty_program()
+        call_command("customer_value_gift_vouchers", stdout=self.stdout)
         user = User.objects.filter(email=EMAIL).first()
         if user is None:
             user = User.objects.create_user(EMAIL, PASSWORD, first_name="Demo", last_name="Shopper")
