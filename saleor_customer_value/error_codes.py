@@ -55,3 +55,5 @@ class CustomerValueErrorCode(Enum):
     # Offline till sync (posSync)
     TOO_MANY_ITEMS = "too_many_items"
     OFFLINE_BOOKING_TOO_OLD = "offline_booking_too_old"
+    # Loyalty points (appended)
+    PRODUCTS_EXCLUDED_FROM_POINTS = "products_excluded_from_points"

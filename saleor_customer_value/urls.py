@@ -11,11 +11,23 @@ from .cards.downloads import card_download
 from .cards.downloads import download as card_batch_download
 from .dashboard.urls import urlpatterns as dashboard_urlpatterns
 from .graphql.api import schema
-from .reports.downloads import download as ledger_export_download
 from .graphql.backend import ValidatedDocumentBackend
+from .graphql.wallet import loaders
+from .reports.downloads import download as ledger_export_download
+
+
+class CustomerValueGraphQLView(GraphQLView):
+    def execute_graphql_request(self, request, data):
+        loaders.install(request)
+        return super().execute_graphql_request(request, data)
+
 
 urlpatterns = [
-    url(r"^graphql/", csrf_exempt(GraphQLView.as_view(schema=schema, backend=ValidatedDocumentBackend())), name="api"),
+    url(
+        r"^graphql/",
+        csrf_exempt(CustomerValueGraphQLView.as_view(schema=schema, backend=ValidatedDocumentBackend())),
+        name="api",
+    ),
     url(r"^customer-value/card-batches/(?P<token>[^/]+)/$", card_batch_download, name="customer-value-card-batch-export"),
     url(r"^customer-value/cards/(?P<token>[^/]+)/$", card_download, name="customer-value-card-download"),
     url(r"^customer-value/ledger-exports/(?P<token>[^/]+)/$", ledger_export_download, name="customer-value-ledger-export"),

@@ -1,12 +1,12 @@
-"""Digital cards: every logged-in customer can get one, as a QR image (SVG, PNG) or a
-one-page PDF card (ID-1 size) with name, readable code, QR code and expiry.
+"""Digital cards: every logged-in customer can get one, as a phone-wallet-sized card
+(ID-1) in SVG, PNG or PDF with shop name, QR code, formatted number, holder and expiry
+(``card_image``).
 
 A digital card is an ordinary ``Card`` (kind ``digital``) issued active and linked to
 the customer; value stays on the customer as for every card. The files hold the full
 code, so they are served only through a signed link checked against the card's owner
 (``downloads.card_url_for``).
 """
-import io
 from datetime import timedelta
 from typing import Optional
 
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ..ledger import accounts
 from ..models import Card, CardKind, CardState, Customer
-from . import codes, exports
+from . import codes
 
 # How long a new digital card is valid (module setting so a host or a test can tune it).
 VALIDITY_DAYS = 3 * 365
@@ -78,18 +78,6 @@ def qr(card: Card):
     return segno.make(codes.qr_payload(card.code), error="m", micro=False)
 
 
-def qr_svg(card: Card, scale: int = 8) -> bytes:
-    out = io.BytesIO()
-    qr(card).save(out, kind="svg", scale=scale, border=4, xmldecl=True)
-    return out.getvalue()
-
-
-def qr_png(card: Card, scale: int = 10) -> bytes:
-    out = io.BytesIO()
-    qr(card).save(out, kind="png", scale=scale, border=4)  # segno writes PNG itself
-    return out.getvalue()
-
-
 def holder_name(card: Card) -> str:
     user = card.customer.user if card.customer_id else None
     if user is None:
@@ -98,44 +86,16 @@ def holder_name(card: Card) -> str:
     return name or user.email
 
 
-def pdf(card: Card, shop_name: str = "") -> bytes:
-    """One ID-1 page: shop name, holder name, QR code, readable code, expiry."""
-    width, height, mm = exports.CARD_W, exports.CARD_H, exports.MM
-    size = exports.QR_SIZE
-    pad = (height - size) / 2
-    tx = pad + size + 3 * mm
-    code = codes.formatted(card.code)
-    expiry = card.expires_at.isoformat() if card.expires_at else "-"
-    ops = ["0.6 G 0.3 w", f"0.5 0.5 {width - 1:.2f} {height - 1:.2f} re S", "0 g"]
-    ops += exports._qr_ops(codes.qr_payload(card.code), pad, pad, size)
-    ops += [
-        "BT",
-        f"/F1 8 Tf {tx:.2f} {height - 8 * mm:.2f} Td ({exports._text(shop_name[:30])}) Tj",
-        "ET",
-        "BT",
-        f"/F1 9 Tf {tx:.2f} {height - 14 * mm:.2f} Td ({exports._text(holder_name(card)[:28])}) Tj",
-        "ET",
-        "BT",
-        f"/F2 10 Tf {tx:.2f} {height / 2 - 1 * mm:.2f} Td ({code[:9]}) Tj",
-        "0 -12 Td",
-        f"({code[10:]}) Tj",
-        "ET",
-        "BT",
-        f"/F1 7 Tf {tx:.2f} {8 * mm:.2f} Td (Valid until {expiry}) Tj",
-        "ET",
-    ]
-    return exports.pdf_document(["\n".join(ops).encode("latin-1")], width, height)
-
-
 CONTENT_TYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
 
 
 def render(card: Card, fmt: str, shop_name: str = "") -> bytes:
-    if fmt == "svg":
-        return qr_svg(card)
-    if fmt == "png":
-        return qr_png(card)
-    return pdf(card, shop_name)
+    """A phone-wallet-sized card (see ``card_image``) in ``fmt``."""
+    from . import card_image
+
+    expiry = card.expires_at.isoformat() if card.expires_at else "-"
+    args = (qr(card), codes.formatted(card.code), holder_name(card), shop_name, expiry)
+    return {"svg": card_image.svg, "png": card_image.png}.get(fmt, card_image.pdf)(*args)
 
 
 def filename(card: Card, fmt: str) -> str:

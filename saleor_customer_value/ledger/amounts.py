@@ -95,3 +95,11 @@ def to_amount(value, unit: str, field: str = "amount") -> Decimal:
     if amount >= MAX_AMOUNT:
         raise InvalidAmount("The amount is too large.", field=field)
     return amount.quantize(quantum)
+
+
+def in_unit(amount, unit: str) -> Decimal:
+    """``amount`` at ``unit``'s precision (EUR: 2 places). Ledger columns are
+    numeric(20,3), so a stored 5.00 EUR reads back as 5.000: every amount handed to
+    Saleor or to a client goes through this (exact: the ledger never stores more
+    precision than the unit allows)."""
+    return Decimal(amount).quantize(Decimal(1).scaleb(-precision(unit)))

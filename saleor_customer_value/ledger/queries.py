@@ -97,3 +97,19 @@ def account_history(account: Account, **filters) -> QuerySet:
         .select_related("transaction")
         .order_by("-id")
     )
+
+
+def linked_entries(entry: Entry):
+    """For a movement in a customer's history: (the movement it reverses, the movement
+    that reversed it) on the same account, either may be None. Both stay in the
+    history, so the shopper sees a credit and its reversal side by side."""
+    txn = entry.transaction
+    reversal_of = None
+    if txn.reversal_of_id:
+        reversal_of = Entry.objects.filter(
+            transaction_id=txn.reversal_of_id, account_id=entry.account_id
+        ).first()
+    reversed_by = Entry.objects.filter(
+        transaction__reversal_of_id=txn.pk, account_id=entry.account_id
+    ).first()
+    return reversal_of, reversed_by

@@ -390,8 +390,12 @@ def reverse(
     note: str,
     allow_clawback: bool = False,
     idem: Optional[IdempotencyKey] = None,
+    customer_note: Optional[str] = None,
 ) -> LedgerTransaction:
     """Undo ``original`` with a mirror transaction that points at it.
+
+    ``customer_note`` is what the shopper's history shows for the reversal (default:
+    "Reversal: <the original's note>").
 
     ``allow_clawback`` lets a points account go below zero (the points were spent in
     the meantime); money accounts never can.
@@ -413,7 +417,11 @@ def reverse(
             reason=Reason.REVERSAL,
             actor=actor,
             note=note,
-            customer_note=target.customer_note,
+            customer_note=(
+                customer_note
+                if customer_note is not None
+                else (f"Reversal: {target.customer_note}" if target.customer_note else "Reversal")
+            ),
             refs=References.of(target),
             metadata={"reversed_reason": target.reason},
             is_clawback=allow_clawback,

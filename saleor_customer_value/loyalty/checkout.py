@@ -29,6 +29,7 @@ from typing import Optional
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from prices import Money, TaxedMoney
 
 from .. import checkout_context, config
@@ -53,8 +54,13 @@ from ..models import (
 )
 from . import lots
 from . import program as programs
-from .eligibility import Basket, basket, max_discount
-from .errors import CartBelowMinimum, DiscountAboveMaximum, PointsBelowMinimum
+from .eligibility import EXCLUDED_PRODUCTS_MESSAGE, Basket, basket, max_discount
+from .errors import (
+    CartBelowMinimum,
+    DiscountAboveMaximum,
+    PointsBelowMinimum,
+    ProductsExcludedFromPoints,
+)
 
 PRIVATE_POINTS = "customer_value.points_applied"
 PRIVATE_DISCOUNT = "customer_value.points_discount_gross"
@@ -242,6 +248,8 @@ def quote(checkout, lines, discounts, manager) -> Quote:
             "CART_BELOW_MINIMUM",
             f"Points can be redeemed from a cart value of {programs.plain(program.redeem_min_cart)} {currency}.",
         )
+    elif shop.only_excluded_products:
+        block = ("PRODUCTS_EXCLUDED_FROM_POINTS", gettext(EXCLUDED_PRODUCTS_MESSAGE))
     elif max_points <= 0:
         block = (
             ("DISCOUNT_ABOVE_MAXIMUM", "Nothing in this checkout can be paid with points.")
@@ -334,6 +342,8 @@ def _check(program, account, rate, checkout, lines, discounts, manager, points) 
             f"{programs.plain(program.redeem_min_cart)} {checkout.currency}; this cart is "
             f"worth {programs.plain(shop.cart_value)}."
         )
+    if shop.only_excluded_products:
+        raise ProductsExcludedFromPoints(gettext(EXCLUDED_PRODUCTS_MESSAGE))
     total = total_before_points(checkout, lines, discounts, manager)
     cap = min(max_discount(program, shop), total.gross.amount)
     most = rate.points_within(cap)

@@ -3,18 +3,49 @@
 One ledger transaction with legs in both units (points -> CONVERSION in PTS,
 CONVERSION -> wallet in money): each unit balances on its own, and the two halves
 cannot be separated: a customer never loses points without getting the money, or the
-other way round. Only whole cents are converted (the points must be a multiple of the
-rate's step), so no fraction is lost to rounding.
+other way round. Points convert in whole steps of the rate (100 points = 1.00: 130
+points are refused, naming 100 and 200), so no fraction is lost to rounding and the
+shopper sees the step the shop announced.
 """
 from django.db import transaction
+from django.utils.translation import gettext
 
 from ..ledger import accounts, service
 from ..ledger.amounts import to_amount
-from ..ledger.errors import InsufficientFunds, NegativeBalance
+from ..ledger.errors import InsufficientFunds, InvalidAmount, NegativeBalance
 from ..ledger.reasons import POINTS_UNIT, Reason, SystemAccountCode
 from . import lots
 from . import program as programs
 from .errors import LoyaltyDisabled, PointsBelowMinimum
+
+
+def _whole_steps(rate, points: int):
+    """The money for ``points``, which must be whole steps of the rate (100 points =
+    1.00: 100, 200, ...). A remainder is refused rather than kept back silently, so
+    the shopper decides and a replayed request always means the same thing."""
+    if points % rate.points:
+        lower = points - points % rate.points
+        values = {
+            "step": rate.points,
+            "amount": programs.plain(rate.amount),
+            "currency": rate.currency,
+            "points": points,
+            "lower": lower,
+            "upper": lower + rate.points,
+        }
+        message = (
+            gettext(
+                "Points convert in steps of %(step)s (%(step)s points = %(amount)s "
+                "%(currency)s); %(points)s is not a whole step: convert %(lower)s or %(upper)s."
+            )
+            if lower
+            else gettext(
+                "Points convert in steps of %(step)s (%(step)s points = %(amount)s "
+                "%(currency)s); convert %(upper)s or more."
+            )
+        )
+        raise InvalidAmount(message % values, field="points")
+    return rate.value(points)
 
 
 def convert_to_wallet(customer, points, actor, idem=None):
@@ -27,7 +58,7 @@ def convert_to_wallet(customer, points, actor, idem=None):
         raise PointsBelowMinimum(
             f"At least {program.convert_min_points} points can be converted at a time."
         )
-    amount = rate.check(points)
+    amount = _whole_steps(rate, points)
     account = accounts.points_account(customer)
     wallet = accounts.wallet_account(customer, rate.currency)
     with transaction.atomic():

@@ -19,7 +19,7 @@ from saleor.discount import VoucherType
 
 from ..badges import perks as badge_perks
 from ..models import LoyaltyEarnRule, LoyaltyProgram
-from ..models.loyalty import EarnBase, EarnRounding, EarnRuleMode
+from ..models.loyalty import EarnBase, EarnMode, EarnRounding, EarnRuleMode
 from . import program as programs
 
 
@@ -95,10 +95,23 @@ def earn_rounding(program: LoyaltyProgram):
     return ROUND_DOWN if program.earn_rounding == EarnRounding.DOWN else ROUND_HALF_UP
 
 
+def full_steps(program: LoyaltyProgram) -> bool:
+    return program.earn_mode == EarnMode.FULL_STEPS
+
+
+def ratio_points(program: LoyaltyProgram, amount: Decimal) -> Decimal:
+    """Unrounded points the program's ratio gives ``amount``: in proportion, or only
+    for every full ``earn_amount`` (10 per 5.00: 36.00 -> 72, or 70 in full steps)."""
+    if full_steps(program):
+        steps = (max(amount, Decimal(0)) / Decimal(program.earn_amount)).to_integral_value(ROUND_DOWN)
+        return steps * program.earn_points
+    return amount * earn_ratio(program)
+
+
 def amount_points(program: LoyaltyProgram, amount: Decimal, multiplier=Decimal(1)) -> int:
     """Points for a plain amount with no product rules (a till's sale value); a held
     badge's ``multiplier`` scales them before rounding."""
-    raw = amount * earn_ratio(program) * multiplier
+    raw = ratio_points(program, amount) * multiplier
     return max(int(raw.to_integral_value(earn_rounding(program))), 0)
 
 
@@ -126,6 +139,7 @@ def order_points(order, program: LoyaltyProgram) -> Earning:
     ratio = earn_ratio(program)
 
     raw_total, base_total, breakdown = Decimal(0), Decimal(0), []
+    ratio_base = Decimal(0)
     for line in lines:
         share = goods_discount * gross[line.pk] / all_gross if all_gross else Decimal(0)
         base = max(gross[line.pk] - share, Decimal(0))
@@ -134,7 +148,9 @@ def order_points(order, program: LoyaltyProgram) -> Earning:
         if _stored_value_kind(line):
             how, raw = "stored_value", Decimal(0)
         elif rule is None:
+            # In full steps the ratio's lines are counted together below.
             how, raw = "default", base * ratio
+            ratio_base += base
         elif rule.mode == EarnRuleMode.EXCLUDED:
             how, raw = "excluded", Decimal(0)
         elif rule.mode == EarnRuleMode.FIXED:
@@ -159,6 +175,10 @@ def order_points(order, program: LoyaltyProgram) -> Earning:
         shipping = max(Decimal(order.shipping_price_gross_amount or 0) - shipping_discount, Decimal(0))
         raw_total += shipping * ratio
         base_total += shipping
+        ratio_base += shipping
+    if full_steps(program):
+        # The ratio's part is replaced by its whole steps; fixed/percent rules stay.
+        raw_total += ratio_points(program, ratio_base) - ratio_base * ratio
     multiplier = badge_perks.earn_multiplier_for_user(order.user_id)  # a held badge's perk
     raw_total *= multiplier
     points = int(raw_total.to_integral_value(earn_rounding(program)))

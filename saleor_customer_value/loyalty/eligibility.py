@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import List, Optional
 
+from django.utils.translation import gettext_noop
 from saleor.discount import VoucherType
 from saleor.discount.models import Voucher
 from saleor.discount.utils import get_product_discounts
@@ -68,6 +69,10 @@ def _net_ratio(line, gross: Decimal, net: Decimal, manager, country_of) -> Decim
     return by_amounts
 
 
+EXCLUDED_PRODUCT_REASONS = ("stored_value", "excluded", "not_included")
+EXCLUDED_PRODUCTS_MESSAGE = gettext_noop("The products in this checkout cannot be paid with points.")
+
+
 @dataclass
 class Basket:
     currency: str
@@ -85,6 +90,14 @@ class Basket:
     @property
     def eligible_gross(self) -> Decimal:
         return sum((v.value_gross for v in self.lines if v.eligible), Decimal(0))
+
+    @property
+    def only_excluded_products(self) -> bool:
+        """Nothing is eligible because of what the products are (exclude/include lists,
+        stored value), not because of the maximum or of discounts."""
+        return bool(self.lines) and all(
+            v.why in EXCLUDED_PRODUCT_REASONS for v in self.lines
+        )
 
     @property
     def eligible_net(self) -> Decimal:

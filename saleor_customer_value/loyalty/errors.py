@@ -23,6 +23,11 @@ class DiscountAboveMaximum(LedgerError):
     field = "points"
 
 
+class ProductsExcludedFromPoints(LedgerError):
+    code = "PRODUCTS_EXCLUDED_FROM_POINTS"
+    field = "points"
+
+
 class UnknownAction(LedgerError):
     code = "UNKNOWN_ACTION"
     field = "action"

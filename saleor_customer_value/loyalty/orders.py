@@ -242,6 +242,7 @@ def _cancel(order):
                     credit,
                     actor=ACTOR,
                     note=f"Order #{order.pk} cancelled: earned points taken back.",
+                    customer_note=f"Order #{order.pk} cancelled: earned points taken back.",
                     allow_clawback=True,
                     idem=lots.key(f"order:{order.pk}:earn:reverse"),
                 )
@@ -267,6 +268,7 @@ def _return_redeemed(order):
                 txn,
                 actor=ACTOR,
                 note=f"Order #{order.pk} cancelled: redeemed points returned.",
+                customer_note=f"Order #{order.pk} cancelled: redeemed points returned.",
                 idem=lots.key(f"order:{order.pk}:redeem:return:{txn.pk}"),
             )
             if entry is not None:

@@ -25,6 +25,7 @@ from ..ledger.errors import InvalidAmount
 from ..models import LoyaltyProgram
 from ..models.loyalty import (
     EarnBase,
+    EarnMode,
     EarnMoment,
     EarnRounding,
     MaxDiscountType,
@@ -192,6 +193,7 @@ def earn_rules(program: LoyaltyProgram) -> dict:
         "earn_amount": plain(program.earn_amount),
         "earn_base": program.earn_base,
         "earn_rounding": program.earn_rounding,
+        "earn_mode": program.earn_mode,
         "earn_moment": program.earn_moment,
         "pending_days": program.pending_days,
         "expiry_days": program.expiry_days,
@@ -309,6 +311,7 @@ SCALARS = {
     "earn_base": lambda d, f: _choice(d, f, EarnBase.CHOICES),
     "earn_rounding": lambda d, f: _choice(d, f, EarnRounding.CHOICES),
     "earn_moment": lambda d, f: _choice(d, f, EarnMoment.CHOICES),
+    "earn_mode": lambda d, f: _choice(d, f, EarnMode.CHOICES),
     "pending_days": lambda d, f: _whole(d, f, 0, 365),
     "registration_points": _whole,
     "newsletter_points": _whole,
@@ -374,3 +377,47 @@ def _check_whole(program: LoyaltyProgram):
         raise _invalid("convert_amount", "Set what the points convert into (greater than 0).")
     if program.convert_amount and not program.convert_points:
         raise _invalid("convert_points", "Set how many points convert into the amount.")
+
+
+# --- the program in words ------------------------------------------------------------
+
+
+def describe(program: LoyaltyProgram) -> str:
+    """The rules as a shopper reads them (what the API's ``description`` returns)."""
+    from django.utils.translation import gettext
+
+    values = {
+        "points": program.earn_points,
+        "amount": plain(program.earn_amount),
+        "currency": currency(),
+    }
+    if program.earn_mode == EarnMode.FULL_STEPS:
+        text = gettext(
+            "Earn %(points)s points for every full %(amount)s %(currency)s spent "
+            "(a part of %(amount)s %(currency)s earns nothing)."
+        )
+    else:
+        text = gettext(
+            "Earn %(points)s points per %(amount)s %(currency)s spent, counted in "
+            "proportion (parts of %(amount)s %(currency)s count too)."
+        )
+    parts = [text % values]
+    parts.append(
+        gettext("%(points)s points take %(amount)s %(currency)s off at checkout.")
+        % {"points": program.redeem_points, "amount": plain(program.redeem_amount), "currency": currency()}
+    )
+    rate = convert_rate(program)
+    if rate is not None:
+        parts.append(
+            gettext(
+                "Points convert into wallet money in steps of %(points)s points = "
+                "%(amount)s %(currency)s."
+            )
+            % {"points": rate.points, "amount": plain(rate.amount), "currency": rate.currency}
+        )
+    if program.expiry_days:
+        parts.append(
+            gettext("Points expire %(days)s days after they become available.")
+            % {"days": program.expiry_days}
+        )
+    return " ".join(parts)

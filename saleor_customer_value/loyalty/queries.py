@@ -1,5 +1,5 @@
 """Read side of points: a customer's balance (available, reserved, pending, expiring
-soon), history without reversed pairs, and lots with their expiry."""
+soon), history (reversed movements stay, linked to their reversals), and lots with their expiry."""
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import List, Optional
@@ -87,10 +87,10 @@ def balance(customer: Optional[Customer]) -> PointsView:
 
 
 def history(account: Optional[Account], **filters):
-    """Movements newest first; a reversed movement and its reversal are both hidden
-    (the audit trail keeps them)."""
+    """Movements newest first; a reversed movement and its reversal are both shown
+    (linked in the API), so the shopper can follow what was taken back and why."""
     if account is None:
         return Entry.objects.none()
-    return ledger_queries.account_history(account, hide_reversed=True, **filters).select_related(
+    return ledger_queries.account_history(account, **filters).select_related(
         "transaction", "transaction__order"
     )

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         ('product', '0117_auto_20200423_0737'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('discount', '0019_auto_20200217_0350'),
-        ('customer_value', '0007_rate_limits'),
+        ('customer_value', '0008_defects'),
     ]
 
     operations = [

@@ -32,6 +32,17 @@ class EarnRounding:
     CHOICES = [(DOWN, "Round down"), (NEAREST, "Round to the nearest point")]
 
 
+class EarnMode:
+    """Whether ``earn_points`` per ``earn_amount`` counts parts of ``earn_amount``."""
+
+    PROPORTIONAL = "proportional"
+    FULL_STEPS = "full_steps"
+    CHOICES = [
+        (PROPORTIONAL, "In proportion (36.00 at 10 per 5.00 earn 72)"),
+        (FULL_STEPS, "Per full step (36.00 at 10 per 5.00 earn 70)"),
+    ]
+
+
 class EarnMoment:
     CREATED = "created"
     PAID = "paid"
@@ -78,6 +89,9 @@ class LoyaltyProgram(models.Model):
     )
     earn_moment = models.CharField(
         max_length=16, choices=EarnMoment.CHOICES, default=EarnMoment.PAID
+    )
+    earn_mode = models.CharField(
+        max_length=16, choices=EarnMode.CHOICES, default=EarnMode.PROPORTIONAL
     )
     pending_days = models.PositiveIntegerField(default=0)
     # Fixed points for actions.

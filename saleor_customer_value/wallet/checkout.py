@@ -26,7 +26,7 @@ from .. import checkout_context, config
 from ..error_codes import CustomerValueErrorCode as Code
 from ..ledger import accounts, service
 from ..ledger.actors import Actor
-from ..ledger.amounts import precision, to_amount
+from ..ledger.amounts import in_unit, precision, to_amount
 from ..ledger.errors import InsufficientFunds, InvalidAmount
 from ..ledger.reasons import Reason, SystemAccountCode
 from ..models import AccountKind, Hold, HoldStatus, IdempotencyRecord
@@ -85,7 +85,7 @@ def lowered_total(checkout, previous_value: TaxedMoney) -> TaxedMoney:
     hold = checkout_context.for_checkout(checkout).wallet_hold
     if hold is None or hold.account.unit != previous_value.currency:
         return previous_value
-    applied = min(hold.amount, previous_value.gross.amount)
+    applied = min(in_unit(hold.amount, hold.account.unit), previous_value.gross.amount)
     part = Money(applied, previous_value.currency)
     # Subtract from net and gross alike, as Saleor does for its own gift cards; the
     # order gets the same part added back, so its net and tax stay exact.
@@ -137,7 +137,7 @@ def apply(checkout, lines, discounts, manager, amount=None, idem=None) -> Applic
         refs=service.References(checkout_token=checkout.token),
         idem=idem,
     )
-    return Application(hold, total, Money(value, checkout.currency))
+    return Application(hold, total, Money(in_unit(value, checkout.currency), checkout.currency))
 
 
 def remove(checkout) -> bool:
@@ -152,7 +152,7 @@ def current(checkout, lines, discounts, manager) -> Application:
     total = total_before_wallet(checkout, lines, discounts, manager).gross
     hold = pending_hold(checkout)
     applied = min(hold.amount, total.amount) if hold else Decimal(0)
-    return Application(hold, total, Money(applied, checkout.currency))
+    return Application(hold, total, Money(in_unit(applied, checkout.currency), checkout.currency))
 
 
 def prepare_order(checkout, discounts, manager):

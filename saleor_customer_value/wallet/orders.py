@@ -17,6 +17,8 @@ from ..loyalty import orders as loyalty_orders
 from . import paid_orders
 from .payments import WALLET_GATEWAY_ID
 
+from . import order_history
+
 logger = logging.getLogger(__name__)
 
 
@@ -32,6 +34,7 @@ def order_created_committed(order_id):
 def order_paid(order):
     paid_orders.handle_order_paid(order)
     loyalty_orders.order_paid(order)
+    order_history.sync(order)
 
 
 def order_cancelled(order):
@@ -48,6 +51,7 @@ def order_cancelled(order):
             saleor_gateway.refund(payment, amount)
     paid_orders.handle_order_cancelled(order)
     loyalty_orders.order_cancelled(order)
+    order_history.sync(order)
 
 
 def order_refunded(order):
@@ -56,6 +60,7 @@ def order_refunded(order):
     so calling this again after the same refund takes nothing more."""
     paid_orders.handle_order_refunded(order, None)
     loyalty_orders.order_refunded(order)
+    order_history.sync(order)
 
 
 def order_updated(order):

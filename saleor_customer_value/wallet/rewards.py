@@ -143,6 +143,7 @@ def _settle(order, due: Decimal, event: str, refunded: Optional[Decimal] = None)
                 actor=CLAWBACK_ACTOR,
                 note=f"Cashback taken back: order #{order.pk} {event}.",
                 idem=order_key(order, "cashback:reverse"),
+                customer_note=f"Cashback taken back: order #{order.pk} {event}.",
             )
         wanted = due - before
         taken = min(wanted, wallet.available)

@@ -197,3 +197,33 @@ def test_stored_value_lines_cannot_be_paid_with_points(
     checkout = ready_checkout(customer_api, topup, shipping_method, quantity=1)
 
     assert quote(customer_api, checkout)["eligibleValue"]["amount"] == 0.0
+
+
+def test_a_cart_of_only_excluded_products_says_so(
+    customer_api, customer_user, program, variant, shipping_method
+):
+    # given the shirt's product is excluded from points and the cart holds only shirts
+    configure(redeem_exclude_products=[variant.product])
+    give_points(customer_user, 5000)
+    checkout = ready_checkout(customer_api, variant, shipping_method)
+
+    # when the shopper asks what points can do, and tries anyway
+    quoted = quote(customer_api, checkout)
+    for attempt in (apply(customer_api, checkout, 100), apply(customer_api, checkout, use_max=True)):
+        # then the answer names the exclusion, not a maximum of 0.00
+        assert codes(attempt) == [("points", "PRODUCTS_EXCLUDED_FROM_POINTS")]
+        assert attempt["customerValueErrors"][0]["message"] == (
+            "The products in this checkout cannot be paid with points."
+        )
+    assert quoted["blockedBy"] == "PRODUCTS_EXCLUDED_FROM_POINTS"
+    assert balance(customer_user) == (5000, 0)
+
+
+def test_an_include_list_that_misses_the_cart_says_so(
+    customer_api, customer_user, program, variant, mug, shipping_method
+):
+    configure(redeem_include_products=[mug.product])
+    give_points(customer_user, 5000)
+    checkout = ready_checkout(customer_api, variant, shipping_method)
+
+    assert codes(apply(customer_api, checkout, 100)) == [("points", "PRODUCTS_EXCLUDED_FROM_POINTS")]

@@ -22,7 +22,7 @@ mutation($points: Decimal!, $key: String) {
 
 @pytest.fixture
 def conversion(program):
-    return configure(convert_points=2500, convert_amount=Decimal("25.00"), convert_min_points=1000)
+    return configure(convert_points=100, convert_amount=Decimal("1.00"), convert_min_points=1000)
 
 
 def convert(api, points, key=None):
@@ -51,7 +51,7 @@ def test_points_become_wallet_money_in_one_transaction(customer_api, customer_us
         ("PTS", 2500.0, "SYSTEM"),
     ]
     txn = LedgerTransaction.objects.get(reason="points_converted")
-    assert txn.metadata["rate"] == {"points": 2500, "amount": "25.00", "currency": "EUR"}
+    assert txn.metadata["rate"] == {"points": 100, "amount": "1.00", "currency": "EUR"}
     assert txn.metadata["min_points"] == 1000
     assert_lots_agree(customer_user)
 
@@ -69,7 +69,7 @@ def test_exactly_the_minimum_converts_one_point_less_does_not(customer_api, cust
 
 @pytest.mark.parametrize(
     "points, code",
-    [("-5", "INVALID_AMOUNT"), ("1000.5", "INVALID_AMOUNT"), ("3001", "INSUFFICIENT_FUNDS")],
+    [("-5", "INVALID_AMOUNT"), ("1000.5", "INVALID_AMOUNT"), ("3100", "INSUFFICIENT_FUNDS")],
 )
 def test_bad_conversions_change_nothing(customer_api, customer_user, conversion, points, code):
     give_points(customer_user, 3000)
@@ -81,12 +81,34 @@ def test_bad_conversions_change_nothing(customer_api, customer_user, conversion,
     assert accounts.find_wallet(accounts.customer_for_user(customer_user), "EUR") is None
 
 
-def test_points_not_worth_whole_cents_are_refused(customer_api, customer_user, program):
+def test_points_convert_in_whole_steps_of_the_rate(customer_api, customer_user, program):
+    # given 100 points = 1.00 and 130 points
+    configure(convert_points=100, convert_amount=Decimal("1.00"))
+    give_points(customer_user, 130)
+
+    # when the shopper converts 130, then 100
+    refused = convert(customer_api, 130)
+    done = convert(customer_api, 100)
+
+    # then 130 is refused naming the steps, 100 gives 1.00 and 30 points stay
+    assert errors(refused) == [("points", "INVALID_AMOUNT")]
+    assert refused["customerValueErrors"][0]["message"] == (
+        "Points convert in steps of 100 (100 points = 1.00 EUR); 130 is not a whole "
+        "step: convert 100 or 200."
+    )
+    assert done["wallet"]["balance"]["posted"]["amount"] == 1.0
+    assert balance(customer_user) == (30, 0)
+
+
+def test_a_step_that_is_not_whole_cents_still_converts_whole_steps(
+    customer_api, customer_user, program
+):
     configure(convert_points=300, convert_amount=Decimal("1.00"))  # 3 points = 0.01
     give_points(customer_user, 3000)
 
-    assert errors(convert(customer_api, 1000)) == [("points", "INVALID_AMOUNT")]
-    assert convert(customer_api, 999)["wallet"]["balance"]["posted"]["amount"] == 3.33
+    assert errors(convert(customer_api, 999)) == [("points", "INVALID_AMOUNT")]
+    assert errors(convert(customer_api, 50)) == [("points", "INVALID_AMOUNT")]
+    assert convert(customer_api, 900)["wallet"]["balance"]["posted"]["amount"] == 3.0
 
 
 def test_a_replayed_conversion_books_once(customer_api, customer_user, conversion):

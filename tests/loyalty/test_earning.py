@@ -230,3 +230,82 @@ def test_the_release_task_books_due_points(customer_api, customer_user, program,
 
     assert release_pending_points_task() == 1
     assert balance(customer_user) == (40, 0)
+
+
+@pytest.mark.parametrize("mode, points", [("proportional", 72), ("full_steps", 70)])
+def test_earning_per_full_step_or_in_proportion(
+    customer_api, customer_user, program, warehouse, shipping_method, mode, points
+):
+    # given 10 points per 5.00 EUR, counted in proportion or per full 5.00
+    from ..conftest import make_variant
+
+    configure(earn_points=10, earn_amount=Decimal("5.00"), earn_mode=mode)
+    shirt = make_variant(warehouse, name="Shirt", price="18.00", sku="shirt-18")
+
+    # when the customer buys 2 x 18.00 = 36.00
+    order = buy(customer_api, shirt, shipping_method)
+
+    # then 72 points in proportion, 70 for seven full 5.00 steps
+    assert balance(customer_user) == (points, 0)
+    assert earned(order).metadata["earn_mode"] == mode
+
+
+def test_full_steps_count_the_products_by_the_ratio_and_rules_on_top(
+    customer_api, customer_user, program, warehouse, shipping_method
+):
+    # given full steps of 5.00 on the products and shipping, and a mug with fixed 3 points
+    from ..conftest import make_variant
+    from saleor_customer_value.loyalty import earning
+
+    configure(
+        earn_points=10, earn_amount=Decimal("5.00"), earn_mode="full_steps",
+        earn_base="products_and_shipping",
+    )
+    shirt = make_variant(warehouse, name="Shirt", price="18.00", sku="shirt-18")
+    earning.set_rule(shirt.product, None, "fixed", Decimal(3))
+
+    # when 2 shirts (36.00, fixed 3 each) + 5.00 shipping are bought
+    buy(customer_api, shirt, shipping_method)
+
+    # then 6 points for the shirts, 10 for one full 5.00 of shipping
+    assert balance(customer_user) == (16, 0)
+
+
+def test_the_program_says_how_it_counts(api_client, program):
+    query = "{ loyaltyProgram { earnMode description } }"
+
+    configure(earn_points=10, earn_amount=Decimal("5.00"), earn_mode="full_steps")
+    steps = api_client.execute(query)["loyaltyProgram"]
+    configure(earn_mode="proportional")
+    proportional = api_client.execute(query)["loyaltyProgram"]
+
+    assert steps["earnMode"] == "FULL_STEPS"
+    assert steps["description"].startswith(
+        "Earn 10 points for every full 5.00 EUR spent (a part of 5.00 EUR earns nothing)."
+    )
+    assert proportional["earnMode"] == "PROPORTIONAL"
+    assert proportional["description"].startswith(
+        "Earn 10 points per 5.00 EUR spent, counted in proportion (parts of 5.00 EUR count too)."
+    )
+
+
+def test_the_setting_is_changed_through_the_api(loyalty_staff, program):
+    data = loyalty_staff.execute(
+        """mutation { loyaltyProgramUpdate(input: {earnMode: FULL_STEPS}) {
+             loyaltyProgram { earnMode } customerValueErrors { field code } } }"""
+    )["loyaltyProgramUpdate"]
+
+    assert data == {"loyaltyProgram": {"earnMode": "FULL_STEPS"}, "customerValueErrors": []}
+
+
+def test_the_demo_program_earns_per_full_step(db):
+    from django.core.management import call_command
+
+    from saleor_customer_value.loyalty.program import get_program
+
+    call_command("customer_value_demo")
+
+    program = get_program()
+    assert (program.earn_points, program.earn_amount, program.earn_mode) == (
+        10, Decimal("5.000"), "full_steps",
+    )

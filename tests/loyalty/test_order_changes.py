@@ -37,9 +37,15 @@ def test_cancelling_returns_redeemed_points_and_takes_back_earned_ones(
     earned = LedgerTransaction.objects.get(reason="points_earned")
     assert redeemed.reversed_by.metadata == {"reversed_reason": "points_redeemed"}
     assert earned.reversed_by is not None
-    # and the customer's history hides both reversed pairs
+    # and the customer's history shows both reversed pairs with the reason
     history = [e["node"] for e in my_points(customer_api)["movements"]["edges"]]
-    assert [(m["points"], m["reason"]) for m in history] == [(1000, "POINTS_ADJUSTMENT")]
+    assert sorted((m["points"], m["reason"], m["customerNote"]) for m in history) == sorted([
+        (1000, "POINTS_ADJUSTMENT", ""),
+        (-1000, "POINTS_REDEEMED", f"1000 points redeemed on order #{order.pk}"),
+        (30, "POINTS_EARNED", f"30 points earned on order #{order.pk}"),
+        (1000, "REVERSAL", f"Order #{order.pk} cancelled: redeemed points returned."),
+        (-30, "REVERSAL", f"Order #{order.pk} cancelled: earned points taken back."),
+    ])
     assert_lots_agree(customer_user)
 
     # and a second cancellation report changes nothing

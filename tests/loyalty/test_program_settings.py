@@ -147,3 +147,52 @@ def test_each_movement_keeps_the_rules_it_was_computed_with(
         for txn in LedgerTransaction.objects.filter(reason="points_earned")
     }
     assert rules == {first.pk: (1, "1.00"), second.pk: (2, "1.00")}
+
+
+LISTS = """
+redeemIncludeProducts { name } redeemIncludeCategories { name }
+redeemExcludeProducts { name } redeemExcludeCategories { name }
+"""
+SET_LISTS = f"""
+mutation($input: LoyaltyProgramInput!) {{
+  loyaltyProgramUpdate(input: $input) {{
+    loyaltyProgram {{ {LISTS} }}
+    customerValueErrors {{ field code message }}
+  }}
+}}
+"""
+ALL_LISTS = (
+    "redeemIncludeProducts",
+    "redeemIncludeCategories",
+    "redeemExcludeProducts",
+    "redeemExcludeCategories",
+)
+
+
+@pytest.mark.parametrize("empty", [[], None])
+def test_the_include_and_exclude_lists_can_be_emptied(loyalty_staff, variant, empty):
+    # given all four lists hold something
+    product = global_id("Product", variant.product_id)
+    category = global_id("Category", variant.product.category_id)
+    filled = loyalty_staff.execute(
+        SET_LISTS,
+        {"input": {
+            name: [product if name.endswith("Products") else category] for name in ALL_LISTS
+        }},
+    )["loyaltyProgramUpdate"]
+    assert filled["customerValueErrors"] == []
+    assert all(filled["loyaltyProgram"][name] for name in ALL_LISTS)
+
+    # when each is sent empty (or null)
+    data = loyalty_staff.execute(
+        SET_LISTS, {"input": {name: empty for name in ALL_LISTS}}
+    )["loyaltyProgramUpdate"]
+
+    # then every list is empty
+    assert data["customerValueErrors"] == []
+    assert {name: data["loyaltyProgram"][name] for name in ALL_LISTS} == {
+        name: [] for name in ALL_LISTS
+    }
+    program = get_program()
+    assert not program.redeem_exclude_products.exists()
+    assert not program.redeem_include_categories.exists()

@@ -134,7 +134,7 @@ def test_bookings_need_manage_loyalty(staff_user, customer_api, customer_user, p
     assert content["data"]["loyaltyPointsPreview"] is None
 
 
-def test_a_reversed_booking_disappears_from_the_customers_history(
+def test_a_reversed_booking_stays_in_the_customers_history_next_to_its_reversal(
     loyalty_staff, customer_user, program
 ):
     give_points(customer_user, 100)
@@ -148,7 +148,7 @@ def test_a_reversed_booking_disappears_from_the_customers_history(
     ]
     assert shown["balance"] == {"posted": 100, "available": 100, "pending": 0}
     assert [(m["node"]["points"], m["node"]["reason"]) for m in shown["movements"]["edges"]] == [
-        (100, "POINTS_ADJUSTMENT")
+        (-500, "REVERSAL"), (500, "POINTS_ADJUSTMENT"), (100, "POINTS_ADJUSTMENT")
     ]
     # the lots follow a reversal made outside the loyalty package
     assert [(lot["status"], lot["remaining"]) for lot in shown["lots"]] == [

@@ -27,6 +27,7 @@ from ..core import (
 from .types import (
     CheckoutPointsQuote,
     LoyaltyEarnBaseEnum,
+    LoyaltyEarnModeEnum,
     LoyaltyEarnMomentEnum,
     LoyaltyEarnRoundingEnum,
     LoyaltyEarnRule,
@@ -84,6 +85,7 @@ class LoyaltyProgramInput(graphene.InputObjectType):
     earn_base = LoyaltyEarnBaseEnum()
     earn_rounding = LoyaltyEarnRoundingEnum()
     earn_moment = LoyaltyEarnMomentEnum()
+    earn_mode = LoyaltyEarnModeEnum(description="Count parts of earnAmount (PROPORTIONAL) or only full ones.")
     pending_days = graphene.Int(description="0 to 365 days purchase points stay pending.")
     registration_points = graphene.Int()
     newsletter_points = graphene.Int()
@@ -128,8 +130,8 @@ class LoyaltyProgramUpdate(CustomerValueMutation):
         data = dict(input)
         for field in programs.RELATIONS:
             if field in data:
+                # Saleor's get_nodes_or_error refuses an empty list; [] or null empties it.
                 only_type = Product if field.endswith("products") else Category
-                # An empty list clears the relation (Saleor's get_nodes refuses []).
                 ids = data[field] or []
                 data[field] = cls.get_nodes_or_error(ids, field, only_type=only_type) if ids else []
         return cls(loyalty_program=programs.update_program(data))

@@ -6,9 +6,11 @@ from saleor.graphql.core.fields import PrefetchingConnectionField
 from saleor.graphql.core.types import Money, TaxedMoney
 
 from ... import models
+from ...ledger import queries as ledger_queries
 from ...loyalty import program as programs
 from ...models.loyalty import (
     EarnBase,
+    EarnMode,
     EarnMoment,
     EarnRounding,
     EarnRuleMode,
@@ -28,6 +30,9 @@ def _enum(name, choices, description):
 
 LoyaltyEarnBaseEnum = _enum("LoyaltyEarnBaseEnum", EarnBase.CHOICES, "What purchase points are computed on.")
 LoyaltyEarnRoundingEnum = _enum("LoyaltyEarnRoundingEnum", EarnRounding.CHOICES, "How an order's points are rounded.")
+LoyaltyEarnModeEnum = _enum(
+    "LoyaltyEarnModeEnum", EarnMode.CHOICES, "Whether parts of the earn amount earn points."
+)
 LoyaltyEarnMomentEnum = _enum("LoyaltyEarnMomentEnum", EarnMoment.CHOICES, "When an order earns its points.")
 LoyaltyReviewPolicyEnum = _enum("LoyaltyReviewPolicyEnum", ReviewPolicy.CHOICES, "How often reviews earn points.")
 LoyaltyMaxDiscountTypeEnum = _enum(
@@ -74,6 +79,12 @@ class LoyaltyProgram(graphene.ObjectType):
     earn_base = LoyaltyEarnBaseEnum(required=True)
     earn_rounding = LoyaltyEarnRoundingEnum(required=True)
     earn_moment = LoyaltyEarnMomentEnum(required=True)
+    earn_mode = LoyaltyEarnModeEnum(
+        required=True, description="PROPORTIONAL (36.00 at 10 per 5.00 earn 72) or FULL_STEPS (70)."
+    )
+    description = graphene.String(
+        required=True, description="The program's rules in words, for shoppers (translated)."
+    )
     pending_days = graphene.Int(
         required=True, description="Days purchase points stay pending (returns window)."
     )
@@ -109,6 +120,10 @@ class LoyaltyProgram(graphene.ObjectType):
 
     class Meta:
         description = "The shop's loyalty program: earning, redemption, conversion and expiry."
+
+    @staticmethod
+    def resolve_description(root, _info):
+        return programs.describe(root)
 
     @staticmethod
     def resolve_earn_amount(root, _info):
@@ -210,6 +225,12 @@ class LoyaltyPointsMovement(CountableDjangoObjectType):
     reason = LedgerReasonEnum(required=True)
     customer_note = graphene.String(description="Note shown to the customer.")
     order = graphene.Field("saleor.graphql.order.types.Order")
+    reversal_of = graphene.Field(
+        lambda: LoyaltyPointsMovement, description="The movement this one takes back (for a REVERSAL)."
+    )
+    reversed_by = graphene.Field(
+        lambda: LoyaltyPointsMovement, description="The movement that took this one back, if any."
+    )
 
     class Meta:
         description = "One movement in a points history."
@@ -242,6 +263,14 @@ class LoyaltyPointsMovement(CountableDjangoObjectType):
     def resolve_order(root: models.Entry, _info):
         return root.transaction.order if root.transaction.order_id else None
 
+    @staticmethod
+    def resolve_reversal_of(root: models.Entry, _info):
+        return ledger_queries.linked_entries(root)[0]
+
+    @staticmethod
+    def resolve_reversed_by(root: models.Entry, _info):
+        return ledger_queries.linked_entries(root)[1]
+
 
 class LoyaltyPoints(graphene.ObjectType):
     balance = graphene.Field(LoyaltyPointsBalance, required=True)
@@ -261,7 +290,7 @@ class LoyaltyPoints(graphene.ObjectType):
         date_from=graphene.DateTime(),
         date_to=graphene.DateTime(),
         reasons=graphene.List(graphene.NonNull(LedgerReasonEnum)),
-        description="History, newest first. Reversed movements and their reversals are hidden.",
+        description="History, newest first; a reversed movement and its reversal are linked by reversalOf/reversedBy.",
     )
     intro_text = graphene.String(required=True)
 

@@ -9,12 +9,13 @@ from saleor.graphql.core.fields import PrefetchingConnectionField
 from saleor.graphql.core.types import Money
 
 from ...ledger import queries
+from ...ledger.amounts import in_unit
 from ...models import Account, Customer, Entry
 from ..enums import LedgerReasonEnum
 
 
 def money(amount, currency):
-    return PricesMoney(amount, currency)
+    return PricesMoney(in_unit(amount, currency), currency)
 
 
 class WalletBalance(graphene.ObjectType):
@@ -43,6 +44,12 @@ class WalletMovement(CountableDjangoObjectType):
     reason = LedgerReasonEnum(required=True)
     customer_note = graphene.String(description="Note shown to the customer.")
     order = graphene.Field("saleor.graphql.order.types.Order")
+    reversal_of = graphene.Field(
+        lambda: WalletMovement, description="The movement this one takes back (for a REVERSAL)."
+    )
+    reversed_by = graphene.Field(
+        lambda: WalletMovement, description="The movement that took this one back, if any."
+    )
 
     class Meta:
         description = "One movement in a wallet's history."
@@ -74,6 +81,14 @@ class WalletMovement(CountableDjangoObjectType):
     def resolve_order(root: Entry, _info):
         return root.transaction.order if root.transaction.order_id else None
 
+    @staticmethod
+    def resolve_reversal_of(root: Entry, _info):
+        return queries.linked_entries(root)[0]
+
+    @staticmethod
+    def resolve_reversed_by(root: Entry, _info):
+        return queries.linked_entries(root)[1]
+
 
 @dataclass
 class WalletView:
@@ -91,8 +106,8 @@ class Wallet(graphene.ObjectType):
         date_to=graphene.DateTime(description="Movements on or before this instant."),
         reasons=graphene.List(graphene.NonNull(LedgerReasonEnum)),
         description=(
-            "History, newest first. Reversed movements and their reversals are hidden "
-            "(the audit trail keeps them)."
+            "History, newest first. A reversed movement and its reversal are both "
+            "listed, linked by reversalOf/reversedBy."
         ),
     )
 
@@ -115,7 +130,6 @@ class Wallet(graphene.ObjectType):
             created_from=date_from,
             created_to=date_to,
             reasons=reasons,
-            hide_reversed=True,
         ).select_related("transaction", "transaction__order")
 
 

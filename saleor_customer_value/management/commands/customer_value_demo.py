@@ -5,6 +5,7 @@ Idempotent: every booking carries an idempotency key, so running it again books 
 from django.conf import settings
 from decimal import Decimal
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from saleor.account.models import User
@@ -18,6 +19,7 @@ from ...badges import evaluate as badge_rules
 from ...badges.demo import create_demo_catalogue
 from ...loyalty import lots
 from ...loyalty import program as loyalty_program
+from ...models.loyalty import EarnMode
 
 EMAIL = "shopper@example.com"
 PASSWORD = "shopper-demo"
@@ -32,6 +34,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self._enable_loyalty_program()
+        call_command("customer_value_gift_vouchers", stdout=self.stdout)
         user = User.objects.filter(email=EMAIL).first()
         if user is None:
             user = User.objects.create_user(EMAIL, PASSWORD, first_name="Demo", last_name="Shopper")
@@ -76,7 +79,7 @@ class Command(BaseCommand):
         )
 
     def _enable_loyalty_program(self):
-        """The seed's example program: 10 points per 5.00, 100 points = 1.00 off,
+        """The seed's example program: 10 points per full 5.00, 100 points = 1.00 off,
         2,500 points -> 25.00 in the wallet, points expire after a year. Only on a
         program nobody configured yet, so a shop owner's settings are never undone."""
         with transaction.atomic():
@@ -89,6 +92,8 @@ class Command(BaseCommand):
                     "enabled": True,
                     "earn_points": 10,
                     "earn_amount": Decimal("5.00"),
+                    # "10 points per 5.00" reads as per full 5.00 (36.00 -> 70).
+                    "earn_mode": EarnMode.FULL_STEPS,
                     "registration_points": 100,
                     "redeem_points": 100,
                     "redeem_amount": Decimal("1.00"),
@@ -97,4 +102,4 @@ class Command(BaseCommand):
                     "expiry_days": 365,
                 }
             )
-        self.stdout.write("loyalty program enabled: 10 points per 5.00, 100 points = 1.00")
+        self.stdout.write("loyalty program enabled: 10 points per full 5.00, 100 points = 1.00")
