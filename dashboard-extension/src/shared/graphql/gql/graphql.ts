@@ -63,6 +63,7 @@ export type CardStateEnum =
 export type CustomerValueErrorCode =
   | 'ACTION_ALREADY_RECORDED'
   | 'ALREADY_REVERSED'
+  | 'BADGE_REQUIRED'
   | 'BATCH_NOT_READY'
   | 'CARD_CODE_TYPO'
   | 'CARD_NOT_USABLE'
@@ -80,20 +81,29 @@ export type CustomerValueErrorCode =
   | 'INVALID'
   | 'INVALID_AMOUNT'
   | 'INVALID_CARD_CODE'
+  | 'INVALID_GIFT_CARD_CODE'
   | 'INVALID_SIGNUP_LINK'
   | 'LEDGER_ERROR'
   | 'LOYALTY_DISABLED'
   | 'NEGATIVE_BALANCE'
+  | 'NOT_ENOUGH_POINTS'
   | 'NOT_FOUND'
   | 'NOT_REVERSIBLE'
+  | 'OFFLINE_BOOKING_TOO_OLD'
   | 'PASSWORD_ENTIRELY_NUMERIC'
   | 'PASSWORD_TOO_COMMON'
   | 'PASSWORD_TOO_SHORT'
   | 'PASSWORD_TOO_SIMILAR'
   | 'PERMISSION_DENIED'
   | 'POINTS_BELOW_MINIMUM'
+  | 'PRODUCTS_EXCLUDED_FROM_POINTS'
   | 'REQUIRED'
+  | 'REWARD_LIMIT_REACHED'
+  | 'REWARD_NOT_AVAILABLE'
+  | 'REWARD_OUT_OF_STOCK'
+  | 'TIER_RANGE_OVERLAP'
   | 'TOO_MANY_ATTEMPTS'
+  | 'TOO_MANY_ITEMS'
   | 'UNBALANCED'
   | 'UNIQUE'
   | 'UNKNOWN_ACTION';
@@ -179,6 +189,10 @@ export type LoyaltyEarnBaseEnum =
   | 'PRODUCTS'
   | 'PRODUCTS_AND_SHIPPING';
 
+export type LoyaltyEarnModeEnum =
+  | 'FULL_STEPS'
+  | 'PROPORTIONAL';
+
 export type LoyaltyEarnMomentEnum =
   | 'CREATED'
   | 'FULFILLED'
@@ -220,6 +234,7 @@ export type LoyaltyProgramInput = {
   customActions?: Array<LoyaltyCustomActionInput> | null | undefined;
   earnAmount?: string | null | undefined;
   earnBase?: LoyaltyEarnBaseEnum | null | undefined;
+  earnMode?: LoyaltyEarnModeEnum | null | undefined;
   earnMoment?: LoyaltyEarnMomentEnum | null | undefined;
   earnPoints?: number | null | undefined;
   earnRounding?: LoyaltyEarnRoundingEnum | null | undefined;
