@@ -13,6 +13,9 @@ test("log in and find a customer by scanned card payload", async ({ page }) => {
   await expect(page.getByTestId("customer-name")).toHaveText("Demo Shopper");
   await expect(page.getByTestId("wallet-available-EUR")).toContainText("€");
   await expect(page.getByTestId("history-row").first()).toBeVisible();
+  // the demo ladder: 2,110 points is Silver, on the way to Gold
+  await expect(page.getByTestId("tier")).toContainText("Tier: Silver");
+  await expect(page.getByTestId("tier")).toContainText("to Gold");
   await shot(page, "02-customer-value-page");
 });
 

@@ -20,6 +20,10 @@ export const CustomerOverview = graphql(`
       balance { posted held available pending }
       expiringSoon { points expiresAt }
     }
+    customerBadges(customerId: $id) @include(if: $points) {
+      tier { current { badge { localizedTitle } } nextTier { localizedTitle } pointsToNextTier }
+      badges { isHeld badge { id localizedTitle isTier } }
+    }
     customerCards(customerId: $id) @include(if: $cards) {
       id maskedCode kind state expiresAt hasChip blockedReason createdAt
     }

@@ -38,6 +38,7 @@ export function CustomerPage({ id }: { id: string }) {
   if (!customer) return <Notice tone="error">{t("customer.notFound")}</Notice>;
   const wallets = data?.customerWallets ?? [];
   const points = data?.customerPoints;
+  const badges = data?.customerBadges;
   const currency = wallets[0]?.currency ?? "EUR";
 
   return (
@@ -74,6 +75,19 @@ export function CustomerPage({ id }: { id: string }) {
                   </Text>
                 ) : (
                   <Text size={2} color="default2">{t("points.noneExpiring")}</Text>
+                )}
+                {badges && (
+                  <Text size={2} color="default2" data-testid="tier">
+                    {badges.tier.current
+                      ? t("points.tier", { tier: badges.tier.current.badge.localizedTitle })
+                      : t("points.noTier")}
+                    {badges.tier.nextTier && badges.tier.pointsToNextTier != null
+                      ? " · " + t("points.toNextTier", { points: formatPoints(badges.tier.pointsToNextTier, locale), tier: badges.tier.nextTier.localizedTitle })
+                      : ""}
+                    {badges.badges.some((b) => b.isHeld && !b.badge.isTier)
+                      ? " · " + t("points.badges", { badges: badges.badges.filter((b) => b.isHeld && !b.badge.isTier).map((b) => b.badge.localizedTitle).join(", ") })
+                      : ""}
+                  </Text>
                 )}
               </>
             )}
