@@ -81,6 +81,14 @@ export const MyPoints = graphql(`
   }
 `);
 
+export const ConversionPreview = graphql(`
+  query AccConversionPreview($points: Decimal!) {
+    pointsConversionPreview(points: $points) {
+      allowed points pointsLeft amount { amount currency } problem { field message code }
+    }
+  }
+`);
+
 export const ConvertPoints = graphql(`
   mutation AccConvertPoints($points: Decimal!, $key: String) {
     pointsConvertToWallet(points: $points, idempotencyKey: $key) {

@@ -1,27 +1,28 @@
-import { FormEvent, useMemo, useState } from "react";
+import { FormEvent, useEffect, useMemo, useState } from "react";
 import { useClient, useQuery } from "urql";
 import { ErrorList, Notice } from "../../shared/components";
-import { formatDate, formatDateTime, formatMoney, formatPoints, parsePoints, type Locale } from "../../shared/format";
+import { formatDate, formatDateTime, formatMoney, formatPoints, parsePoints } from "../../shared/format";
 import { FormKey } from "../../shared/idempotency";
 import { useI18n } from "../../shared/i18n";
-import { ConvertPoints, MyPoints } from "../queries";
+import { ConversionPreview, ConvertPoints, MyPoints } from "../queries";
 
 type Program = { enabled: boolean; convertPoints: number; convertAmount: { amount: number; currency: string }; convertMinPoints: number };
 
-/**
- * What converting `points` gives, by the program's published rate (the server books the
- * same rule: whole steps of `convertPoints`, at least `convertMinPoints`). Cents in
- * integers, so no float rounding.
- */
-export function convertPreview(points: number | null, available: number, program: Program, locale: Locale, t: (k: string, p?: Record<string, string | number>) => string) {
-  if (!program.enabled || !program.convertPoints) return { ok: false, text: t("acc.convert.off") };
-  if (points === null || points <= 0) return { ok: false, text: t("acc.convert.enter") };
-  if (points < program.convertMinPoints) return { ok: false, text: t("acc.convert.min", { min: formatPoints(program.convertMinPoints, locale) }) };
-  if (points % program.convertPoints) return { ok: false, text: t("acc.convert.step", { step: formatPoints(program.convertPoints, locale) }) };
-  if (points > available) return { ok: false, text: t("acc.convert.tooMany", { available: formatPoints(available, locale) }) };
-  const cents = Math.round(program.convertAmount.amount * 100) * (points / program.convertPoints);
-  const amount = `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
-  return { ok: true, text: t("acc.convert.preview", { points: formatPoints(points, locale), amount: formatMoney(amount, program.convertAmount.currency, locale), left: formatPoints(available - points, locale) }) };
+/** The server's preview of a conversion (same rules and messages as the booking). */
+function usePreview(points: number | null) {
+  const [debounced, setDebounced] = useState<number | null>(points);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(points), 250);
+    return () => clearTimeout(timer);
+  }, [points]);
+  const [{ data, fetching }] = useQuery({
+    query: ConversionPreview,
+    variables: { points: String(debounced ?? 0) },
+    pause: debounced === null || debounced <= 0,
+    requestPolicy: "network-only",
+  });
+  const stale = debounced !== points || fetching;
+  return stale || debounced === null || debounced <= 0 ? null : data?.pointsConversionPreview ?? null;
 }
 
 export function PointsPage() {
@@ -46,7 +47,7 @@ export function PointsPage() {
           <Notice key={i} tone="warning" testId="points-expiring">{t("acc.points.expiring", { points: formatPoints(e.points, locale), date: formatDate(e.expiresAt, locale) })}</Notice>
         ))}
       </section>
-      <Convert program={data.loyaltyProgram} available={points.balance.available} onDone={() => refresh({ requestPolicy: "network-only" })} />
+      <Convert program={data.loyaltyProgram} onDone={() => refresh({ requestPolicy: "network-only" })} />
       <section className="acc-card" aria-labelledby="points-history-h" data-testid="points-history">
         <h2 id="points-history-h">{t("acc.points.history")}</h2>
         {movements && movements.edges.length === 0 && <p className="acc-muted">{t("acc.history.none")}</p>}
@@ -70,7 +71,7 @@ export function PointsPage() {
   );
 }
 
-function Convert({ program, available, onDone }: { program: Program; available: number; onDone: () => void }) {
+function Convert({ program, onDone }: { program: Program; onDone: () => void }) {
   const { t, locale } = useI18n();
   const client = useClient();
   const key = useMemo(() => new FormKey("account-convert", "cv.account.convert"), []);
@@ -79,10 +80,23 @@ function Convert({ program, available, onDone }: { program: Program; available: 
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const points = parsePoints(input, locale);
-  const preview = convertPreview(points, available, program, locale, t);
+  const answer = usePreview(points);
+  const ok = Boolean(answer?.allowed && answer.points === points);
+  let text = t("acc.convert.enter");
+  if (!program.enabled || !program.convertPoints) text = t("acc.convert.off");
+  else if (input.trim() && points === null) text = t("acc.convert.invalid");
+  else if (answer?.allowed && answer.amount) text = t("acc.convert.preview", { points: formatPoints(answer.points ?? 0, locale), amount: formatMoney(answer.amount.amount, answer.amount.currency, locale), left: formatPoints(answer.pointsLeft ?? 0, locale) });
+  else if (answer?.problem) {
+    // Known refusals in the shopper's language; anything else as the server says it.
+    const params = { min: formatPoints(program.convertMinPoints, locale), points: formatPoints(points ?? 0, locale) };
+    const key = `acc.convert.problem.${answer.problem.code}`;
+    const local = t(key, params);
+    text = local !== key ? local : answer.problem.message ?? t("acc.error");
+  }
+  else if (points !== null && points > 0) text = t("acc.convert.checking");
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!preview.ok || points === null) return;
+    if (!ok || points === null) return;
     setBusy(true);
     const result = await client.mutation(ConvertPoints, { points: String(points), key: key.for(points) }).toPromise();
     setBusy(false);
@@ -108,9 +122,9 @@ function Convert({ program, available, onDone }: { program: Program; available: 
         <label className="cv-field" style={{ flex: "1 1 160px" }}><span>{t("acc.convert.points")}</span>
           <input value={input} onChange={(e) => { setInput(e.target.value); setDone(null); }} inputMode="numeric" data-testid="convert-points" />
         </label>
-        <button type="submit" className="acc-btn" disabled={busy || !preview.ok} data-testid="convert-submit">{t("acc.convert.submit")}</button>
+        <button type="submit" className="acc-btn" disabled={busy || !ok} data-testid="convert-submit">{t("acc.convert.submit")}</button>
       </div>
-      <p className="acc-muted" aria-live="polite" data-testid="convert-preview" data-ok={preview.ok ? "yes" : "no"}>{preview.text}</p>
+      <p className="acc-muted" aria-live="polite" data-testid="convert-preview" data-ok={ok ? "yes" : "no"}>{text}</p>
       <ErrorList errors={errors} />
       {done !== null && <Notice tone="success" testId="convert-done">{t("acc.convert.done", { balance: done })}</Notice>}
     </form>
