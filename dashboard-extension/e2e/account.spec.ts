@@ -40,8 +40,10 @@ test("the demo shopper logs in and sees the wallet balance and its history", asy
   await page.getByTestId("history-next").click();
   await expect(page.getByTestId("history-row").first()).not.toHaveText(first!);
   await page.screenshot({ path: `${SHOTS}/account-01-wallet.png`, fullPage: true });
+  const filled: Record<string, string> = { points: "points-intro", card: "card-qr", rewards: "reward" };
   for (const section of ["points", "card", "rewards"]) {
     await page.getByTestId(`nav-${section}`).click();
+    await expect(page.getByTestId(filled[section]).first()).toBeVisible();
     await page.waitForLoadState("networkidle");
     await page.screenshot({ path: `${SHOTS}/account-02-${section}.png`, fullPage: true });
   }
