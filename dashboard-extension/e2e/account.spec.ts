@@ -149,6 +149,18 @@ test("German: labels and 1.234,50 €-style amounts", async ({ page, request }) 
   expect(await page.evaluate(() => localStorage.getItem("cv.locale"))).toBe("de");
 });
 
+test("top up: the amount goes into the shopper's checkout, then on to the shop's checkout page", async ({ page, request }) => {
+  await loginShopper(page);
+  const form = page.getByTestId("topup-form");
+  await form.getByTestId("topup-amount").fill("20");
+  await form.getByTestId("topup-submit").click();
+  await expect(form.getByTestId("topup-added")).toContainText("€20.00");
+  const { me } = await asShopper(request, `{ me { checkout { token lines { quantity totalPrice { gross { amount } } } } } }`);
+  expect(me.checkout.lines.map((l: any) => l.totalPrice.gross.amount)).toContain(20);
+  // bin/test-console sets CUSTOMER_VALUE_STOREFRONT_CHECKOUT_URL to ".../checkout/?token={token}".
+  await expect(form.getByTestId("topup-pay")).toHaveAttribute("href", new RegExp(`/checkout/\\?token=${me.checkout.token}$`));
+});
+
 test("another shopper's data is never reachable, whatever the URL or the request says", async ({ page, request }) => {
   const otherId = await userId(request, OTHER);
   const theirs = await api(request, `query($id: ID!) { customerWallets(customerId: $id) { balance { available { amount } } } }`, { id: otherId });
