@@ -161,6 +161,25 @@ test("top up: the amount goes into the shopper's checkout, then on to the shop's
   await expect(form.getByTestId("topup-pay")).toHaveAttribute("href", new RegExp(`/checkout/\\?token=${me.checkout.token}$`));
 });
 
+test("badges and rewards: the tier, then redeem a reward once and see what is still missing", async ({ page, request }) => {
+  await loginShopper(page);
+  await page.getByTestId("nav-rewards").click();
+  await expect(page.getByTestId("tier-current")).toHaveText("Silver");
+  await expect(page.getByTestId("tier-next")).toContainText("missing for Gold");
+  const before = await asShopper(request, `{ myPoints { balance { available } } }`);
+  const tile = page.getByTestId("reward").filter({ hasText: "5.00 in your wallet" });
+  // A double tap redeems once (one idempotency key per reward form).
+  await tile.getByTestId("reward-redeem").dblclick();
+  await expect(tile.getByTestId("reward-done")).toContainText("€5.00 added to your wallet");
+  const after = await asShopper(request, `{ myPoints { balance { available } } rewards { name pointsMissing } }`);
+  expect(after.myPoints.balance.available).toBe(before.myPoints.balance.available - 500);
+  const missing = after.rewards.filter((r: any) => r.pointsMissing > 0);
+  expect(missing.length).toBeGreaterThan(0);
+  const fmt = new Intl.NumberFormat("en-GB");
+  await expect(page.getByTestId("reward").filter({ hasText: missing[0].name }).getByTestId("reward-missing"))
+    .toHaveText(`${fmt.format(missing[0].pointsMissing)} points missing`);
+});
+
 test("another shopper's data is never reachable, whatever the URL or the request says", async ({ page, request }) => {
   const otherId = await userId(request, OTHER);
   const theirs = await api(request, `query($id: ID!) { customerWallets(customerId: $id) { balance { available { amount } } } }`, { id: otherId });
