@@ -31,6 +31,19 @@ async function userId(request: APIRequestContext, email: string): Promise<string
 
 const euro = (amount: number, locale = "en-GB") => new Intl.NumberFormat(locale, { style: "currency", currency: "EUR" }).format(amount);
 
+test("forgot password: Saleor's requestPasswordReset, with the customer area's reset page as the link", async ({ page }) => {
+  await page.addInitScript(() => localStorage.setItem("cv.locale", "en"));
+  await page.goto(ACCOUNT);
+  let sent: any = null;
+  page.on("request", (r) => { if (r.postData()?.includes("requestPasswordReset")) sent = r.postDataJSON(); });
+  await page.getByTestId("forgot-password").click();
+  await expect(page.getByTestId("login-error")).toHaveText("Enter your e-mail address first.");
+  await page.getByTestId("login-email").fill(SHOPPER.email);
+  await page.getByTestId("forgot-password").click();
+  await expect(page.getByTestId("reset-sent")).toBeVisible();
+  expect(sent.variables.redirectUrl).toMatch(/\/account\/customer-value\/#\/reset$/);
+});
+
 test("the demo shopper logs in and sees the wallet balance and its history", async ({ page, request }) => {
   const mine = await asShopper(request, `{ myWallet { balance { available { amount } } } }`);
   await loginShopper(page);
