@@ -125,7 +125,7 @@ setup_node() {
 build_console() {
   setup_node
   local out="$ROOT/saleor_customer_value/static/customer_value/console" want
-  want=$(cd "$CONSOLE_DIR" && find src staff.html vite.config.ts tsconfig.json package-lock.json -type f -print0 |
+  want=$(cd "$CONSOLE_DIR" && find src staff.html account.html vite.config.ts tsconfig.json package-lock.json -type f -print0 |
          sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
   if [ -f "$out/.cv-built" ] && [ "$(cat "$out/.cv-built")" = "$want" ]; then
     return 0

@@ -2,9 +2,10 @@ import { resolve } from "node:path";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
-// A multi-page app: each entry HTML is one app (staff console today, the shopper's
-// customer area later) over the shared layer in src/shared/. The shop serves the build
-// at /dashboard/customer-value/ (saleor_customer_value/dashboard/views.py).
+// A multi-page app: each entry HTML is one app (staff console, the shopper's customer
+// area) over the shared layer in src/shared/. The shop serves staff.html at
+// /dashboard/customer-value/ and account.html at /account/customer-value/; both load their
+// assets from /dashboard/customer-value/assets/ (saleor_customer_value/dashboard/views.py).
 export default defineConfig({
   base: "/dashboard/customer-value/",
   plugins: [react()],
@@ -13,7 +14,10 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
     rollupOptions: {
-      input: { staff: resolve(import.meta.dirname, "staff.html") },
+      input: {
+        staff: resolve(import.meta.dirname, "staff.html"),
+        account: resolve(import.meta.dirname, "account.html"),
+      },
     },
   },
   server: {

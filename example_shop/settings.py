@@ -75,3 +75,15 @@ MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware"] + [  
 WHITENOISE_USE_FINDERS = DEBUG  # noqa: F405
 # Uploaded media through Django only where no storage or web server does it (bin/demo).
 SERVE_MEDIA = get_bool_from_env("SERVE_MEDIA", False)  # noqa: F405
+
+# The shopper's customer area (/account/customer-value/): where "Top up" sends the shopper
+# to pay (the storefront's checkout page), where Saleor's password reset e-mail links to
+# (default: the customer area itself; its host must be in ALLOWED_CLIENT_HOSTS), and which
+# storefront origins may embed it in an iframe (CSP frame-ancestors; none: not framable).
+CUSTOMER_VALUE_STOREFRONT_CHECKOUT_URL = os.environ.get("CUSTOMER_VALUE_STOREFRONT_CHECKOUT_URL", "")
+CUSTOMER_VALUE_PASSWORD_RESET_URL = os.environ.get("CUSTOMER_VALUE_PASSWORD_RESET_URL", "")
+CUSTOMER_VALUE_ACCOUNT_FRAME_ANCESTORS = [
+    origin.strip()
+    for origin in os.environ.get("CUSTOMER_VALUE_ACCOUNT_FRAME_ANCESTORS", "").split(",")
+    if origin.strip()
+]

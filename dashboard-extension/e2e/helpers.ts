@@ -7,6 +7,7 @@ export const SHOTS = "test-results/screenshots";
 export interface Demo {
   card_code: string;
   qr_payload: string;
+  spare_card_code: string | null;
   email: string;
 }
 

@@ -152,4 +152,10 @@ def seed(shopper, with_admin=False) -> dict:
         )
         history(user, seed=index, campaign=index == 0)
     history(shopper, seed=99, expiring=True)
-    return {"card_code": codes.formatted(card.code), "qr_payload": codes.qr_payload(card.code)}
+    # An unsold card of the same batch: the customer area's browser test registers it.
+    spare = Card.objects.filter(batch_id=card.batch_id, customer__isnull=True, state=CardState.GENERATED).order_by("pk").first()
+    return {
+        "card_code": codes.formatted(card.code),
+        "qr_payload": codes.qr_payload(card.code),
+        "spare_card_code": codes.formatted(spare.code) if spare else None,
+    }

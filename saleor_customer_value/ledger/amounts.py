@@ -85,6 +85,8 @@ def to_amount(value, unit: str, field: str = "amount") -> Decimal:
     amount = check_number(value, field=field)
     if amount <= 0:
         raise InvalidAmount("The amount must be greater than zero.", field=field)
+    if amount >= MAX_AMOUNT:  # before quantize: 1E+28 would overflow the context
+        raise InvalidAmount("The amount is too large.", field=field)
     places = precision(unit)
     quantum = Decimal(1).scaleb(-places)
     if amount != amount.quantize(quantum):

@@ -7,6 +7,10 @@ other way round. Points convert in whole steps of the rate (100 points = 1.00: 1
 points are refused, naming 100 and 200), so no fraction is lost to rounding and the
 shopper sees the step the shop announced.
 """
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Optional
+
 from django.db import transaction
 from django.utils.translation import gettext
 
@@ -48,7 +52,8 @@ def _whole_steps(rate, points: int):
     return rate.value(points)
 
 
-def convert_to_wallet(customer, points, actor, idem=None):
+def _checked(points):
+    """The program's rules for a conversion of ``points`` (no balance involved)."""
     program = programs.require_enabled()
     rate = programs.convert_rate(program)
     if rate is None:
@@ -58,7 +63,41 @@ def convert_to_wallet(customer, points, actor, idem=None):
         raise PointsBelowMinimum(
             f"At least {program.convert_min_points} points can be converted at a time."
         )
-    amount = _whole_steps(rate, points)
+    return program, rate, points, _whole_steps(rate, points)
+
+
+@dataclass
+class ConversionPreview:
+    points: int
+    amount: Decimal
+    currency: str
+    available: int
+
+
+def preview(customer, points) -> ConversionPreview:
+    """What ``convert_to_wallet`` would book, without booking or locking: the same rules
+    and messages (raises the same errors). The booking checks the balance again under
+    its lock."""
+    from . import queries
+
+    _program, rate, points, amount = _checked(points)
+    view = queries.view(customer)
+    available = view.available
+    if points > available:
+        raise InsufficientFunds(
+            f"Only {available} points are available; {points} were requested.", field="points"
+        )
+    return ConversionPreview(points=points, amount=amount, currency=rate.currency, available=available)
+
+
+def preview_without_account(points):
+    """A customer without any account yet has no points: the rules first, then that."""
+    _checked(points)
+    raise InsufficientFunds(f"Only 0 points are available; {int(points)} were requested.", field="points")
+
+
+def convert_to_wallet(customer, points, actor, idem=None):
+    program, rate, points, amount = _checked(points)
     account = accounts.points_account(customer)
     wallet = accounts.wallet_account(customer, rate.currency)
     with transaction.atomic():

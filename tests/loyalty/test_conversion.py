@@ -127,3 +127,67 @@ def test_conversion_switched_off_and_anonymous(api_client, customer_api, custome
 
     assert errors(convert(customer_api, 2500)) == [(None, "LOYALTY_DISABLED")]
     assert errors(convert(api_client, 2500)) == [(None, "PERMISSION_DENIED")]
+
+
+PREVIEW = """
+query($points: Decimal!) {
+  pointsConversionPreview(points: $points) {
+    allowed points amount { amount currency } pointsLeft problem { field code message }
+  }
+}
+"""
+
+
+def preview(api, points):
+    return api.execute(PREVIEW, {"points": points})["pointsConversionPreview"]
+
+
+def test_the_preview_shows_the_money_and_the_points_left_and_books_nothing(customer_api, customer_user, conversion):
+    # given 3,000 points and 2,500 points = 25.00
+    give_points(customer_user, 3000)
+    before = LedgerTransaction.objects.count()
+
+    # when the shopper previews converting 1,200 points
+    data = preview(customer_api, "1200")
+
+    # then it shows what the conversion would book, and nothing is booked
+    assert data == {
+        "allowed": True, "points": 1200, "amount": {"amount": 12.0, "currency": "EUR"},
+        "pointsLeft": 1800, "problem": None,
+    }
+    assert LedgerTransaction.objects.count() == before
+    assert balance(customer_user) == (3000, 0)
+    # and the conversion then books exactly that
+    assert convert(customer_api, 1200)["wallet"]["balance"]["posted"]["amount"] == 12.0
+
+
+@pytest.mark.parametrize(
+    "points, code",
+    [
+        ("999", "POINTS_BELOW_MINIMUM"), ("3001", "INSUFFICIENT_FUNDS"), ("-5", "INVALID_AMOUNT"),
+        ("1000.5", "INVALID_AMOUNT"), ("1E+28", "INVALID_AMOUNT"), ("1e309", "INVALID_AMOUNT"),
+    ],
+)
+def test_the_preview_gives_the_mutations_error_for_what_would_be_refused(customer_api, customer_user, conversion, points, code):
+    give_points(customer_user, 3000)
+
+    data = preview(customer_api, points)
+
+    assert data["allowed"] is False and data["amount"] is None
+    assert (data["problem"]["field"], data["problem"]["code"]) == ("points", code)
+    assert (data["problem"]["field"], data["problem"]["code"]) in errors(convert(customer_api, points))
+    assert balance(customer_user) == (3000, 0)
+
+
+def test_a_customer_without_points_gets_insufficient_funds(customer_api, conversion):
+    data = preview(customer_api, "1000")
+
+    assert data["allowed"] is False
+    assert data["problem"]["code"] == "INSUFFICIENT_FUNDS"
+
+
+def test_the_preview_needs_a_login(api_client, conversion):
+    content = api_client.post(PREVIEW, {"points": "1000"})
+
+    assert content["data"] is None or content["data"]["pointsConversionPreview"] is None
+    assert "permission" in content["errors"][0]["message"].lower()

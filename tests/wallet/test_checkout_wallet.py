@@ -274,3 +274,41 @@ def test_anonymous_my_wallet_is_refused(api_client):
 
     assert content["data"]["myWallet"] is None
     assert "permission" in content["errors"][0]["message"]
+
+
+MY_HOLDS = """
+{ myWallet { balance { held { amount } } holds { amount { amount currency } reason expiresAt checkoutToken } } }
+"""
+
+
+def test_my_wallet_explains_held_money_with_the_checkout_and_its_expiry(
+    customer_api, erika_wallet, variant, shipping_method
+):
+    # given 20.00 reserved for an open checkout
+    checkout = ready_checkout(customer_api, variant, shipping_method)
+    reserved_until = apply(customer_api, checkout, 20)["walletPayment"]["reservedUntil"]
+
+    # when the shopper looks at their wallet
+    wallet = customer_api.execute(MY_HOLDS)["myWallet"]
+
+    # then the held amount is explained by one hold: amount, checkout, until when
+    hold = Hold.objects.get(status=HoldStatus.PENDING)
+    assert wallet["balance"]["held"]["amount"] == 20.0
+    assert wallet["holds"] == [{
+        "amount": {"amount": 20.0, "currency": "EUR"},
+        "reason": "CHECKOUT_PAYMENT",
+        "expiresAt": hold.expires_at.isoformat(),
+        "checkoutToken": str(hold.checkout_token),
+    }]
+    assert reserved_until == hold.expires_at.isoformat()
+
+
+def test_my_wallet_has_no_holds_once_the_checkout_releases_them(customer_api, erika_wallet, variant, shipping_method):
+    # given a reservation that the shopper removed again
+    checkout = ready_checkout(customer_api, variant, shipping_method)
+    apply(customer_api, checkout, 20)
+    customer_api.execute(REMOVE, {"id": checkout["id"]})
+
+    # then nothing is held and nothing explained
+    wallet = customer_api.execute(MY_HOLDS)["myWallet"]
+    assert wallet == {"balance": {"held": {"amount": 0.0}}, "holds": []}

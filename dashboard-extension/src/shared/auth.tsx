@@ -22,7 +22,8 @@ interface Auth {
 const AuthContext = createContext<Auth | null>(null);
 const REFRESH_MS = 4 * 60 * 1000; // Saleor's tokens live 5 minutes when expiry is on
 
-export function AuthProvider({ children }: { children: ReactNode }) {
+/** `audience`: the staff console admits staff only; the customer area any shop account. */
+export function AuthProvider({ children, audience = "staff" }: { children: ReactNode; audience?: "staff" | "shopper" }) {
   const client = useClient();
   const [user, setUser] = useState<StaffUser | null>(null);
   const [loading, setLoading] = useState(true);
@@ -35,7 +36,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
     const result = await client.query(Me, {}, { requestPolicy: "network-only" }).toPromise();
     const me = result.data?.me;
-    if (!me || !me.isStaff) {
+    if (!me || (audience === "staff" && !me.isStaff)) {
       setToken(null);
       setUser(null);
       setLoading(false);
@@ -48,7 +49,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     });
     setLoading(false);
     return null;
-  }, [client]);
+  }, [client, audience]);
 
   useEffect(() => {
     loadMe();

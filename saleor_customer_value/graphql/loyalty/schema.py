@@ -15,7 +15,10 @@ from ...loyalty import bookings, queries
 from ...loyalty import program as programs
 from ...models import Customer
 from ...permissions import CustomerValuePermissions
+from saleor.graphql.core.scalars import Decimal
+
 from .mutations import (
+    POINTS_INPUT,
     CheckoutPointsApply,
     CheckoutPointsRemove,
     LoyaltyActionRecord,
@@ -33,6 +36,7 @@ from .types import (
     LoyaltyPointsBalance,
     LoyaltyPointsPreview,
     LoyaltyProgram,
+    PointsConversionPreview,
 )
 
 
@@ -77,6 +81,37 @@ class LoyaltyQueries(graphene.ObjectType):
         ),
         description="The balance a points booking would leave, before it is made (staff).",
     )
+
+    points_conversion_preview = graphene.Field(
+        PointsConversionPreview,
+        required=True,
+        points=graphene.Argument(Decimal, required=True, **POINTS_INPUT),
+        description="What converting points into wallet money would give the logged-in customer; books nothing.",
+    )
+
+    @login_required
+    def resolve_points_conversion_preview(self, info, points):
+        from prices import Money as PricesMoney
+
+        from ...loyalty import conversion
+        from ..core import CustomerValueError
+
+        customer = Customer.objects.filter(user=info.context.user).first()
+        try:
+            if customer is None:
+                conversion.preview_without_account(points)
+            preview = conversion.preview(customer, points)
+        except LedgerError as exc:
+            return PointsConversionPreview(
+                allowed=False,
+                problem=CustomerValueError(field=exc.field or "points", message=exc.message, code=exc.code.lower()),
+            )
+        return PointsConversionPreview(
+            allowed=True,
+            points=preview.points,
+            amount=PricesMoney(preview.amount, preview.currency),
+            points_left=preview.available - preview.points,
+        )
 
     def resolve_loyalty_program(self, _info):
         return programs.get_program()

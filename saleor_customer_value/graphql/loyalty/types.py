@@ -18,6 +18,7 @@ from ...models.loyalty import (
     MaxDiscountType,
     ReviewPolicy,
 )
+from ..core import CustomerValueError
 from ..enums import CustomerValueErrorCode, LedgerReasonEnum
 from ..wallet.types import money
 
@@ -382,3 +383,17 @@ class LoyaltyPointsPreview(graphene.ObjectType):
     balance = graphene.Field(LoyaltyPointsBalance, required=True, description="Now.")
     resulting_balance = graphene.Field(LoyaltyPointsBalance, required=True, description="After the booking.")
     allowed = graphene.Boolean(required=True, description="False when a subtraction would overdraw.")
+
+
+class PointsConversionPreview(graphene.ObjectType):
+    allowed = graphene.Boolean(required=True, description="False when the conversion would be refused (see `problem`).")
+    points = graphene.Int(description="The points that would be converted.")
+    amount = graphene.Field(Money, description="The wallet money they would become.")
+    points_left = graphene.Int(description="Available points after the conversion.")
+    problem = graphene.Field(
+        CustomerValueError,
+        description="Why the conversion would be refused: the same error the mutation would return.",
+    )
+
+    class Meta:
+        description = "What `pointsConvertToWallet` would book for the logged-in customer, before it is made."

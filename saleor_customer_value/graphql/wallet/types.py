@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 import graphene
+from django.db.models import F
 from graphene import relay
 from prices import Money as PricesMoney
 from saleor.graphql.core.connection import CountableDjangoObjectType
@@ -11,6 +12,7 @@ from saleor.graphql.core.types import Money
 from ...ledger import queries
 from ...ledger.amounts import in_unit
 from ...models import Account, Customer, Entry
+from ...models.holds import HoldStatus
 from ..enums import LedgerReasonEnum
 
 
@@ -97,9 +99,24 @@ class WalletView:
     account: Optional[Account]
 
 
+class WalletHold(graphene.ObjectType):
+    amount = graphene.Field(Money, required=True)
+    reason = graphene.Field(LedgerReasonEnum, required=True)
+    created_at = graphene.DateTime(required=True)
+    expires_at = graphene.DateTime(description="When the reservation lapses unless used (null: no expiry).")
+    checkout_token = graphene.UUID(description="The checkout the money is reserved for, if any.")
+
+    class Meta:
+        description = "Money reserved on the wallet (e.g. for an open checkout): counted in `held`."
+
+
 class Wallet(graphene.ObjectType):
     currency = graphene.String(required=True)
     balance = graphene.Field(WalletBalance, required=True)
+    holds = graphene.List(
+        graphene.NonNull(WalletHold), required=True,
+        description="Pending reservations that make up `balance.held`, soonest expiry first.",
+    )
     movements = PrefetchingConnectionField(
         WalletMovement,
         date_from=graphene.DateTime(description="Movements on or after this instant."),
@@ -120,6 +137,19 @@ class Wallet(graphene.ObjectType):
         if account is None:
             return WalletBalance.of(root.currency, 0, 0)
         return WalletBalance.of(root.currency, account.posted, account.held)
+
+    @staticmethod
+    def resolve_holds(root: WalletView, _info):
+        if root.account is None:
+            return []
+        pending = root.account.holds.filter(status=HoldStatus.PENDING).order_by(F("expires_at").asc(nulls_last=True), "pk")
+        return [
+            WalletHold(
+                amount=PricesMoney(hold.amount, root.currency), reason=hold.reason,
+                created_at=hold.created_at, expires_at=hold.expires_at, checkout_token=hold.checkout_token,
+            )
+            for hold in pending
+        ]
 
     @staticmethod
     def resolve_movements(root: WalletView, _info, date_from=None, date_to=None, reasons=None, **_kwargs):

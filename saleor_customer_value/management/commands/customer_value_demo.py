@@ -100,6 +100,11 @@ class Command(BaseCommand):
                     "convert_points": 2500,
                     "convert_amount": Decimal("25.00"),
                     "expiry_days": 365,
+                    "intro_text": (
+                        "Collect 10 points for every 5.00 you spend, online and in our stores. "
+                        "Pay with them at the checkout (100 points = 1.00) or turn them into "
+                        "wallet money (2,500 points = 25.00). Points are valid for a year."
+                    ),
                 }
             )
         self.stdout.write("loyalty program enabled: 10 points per full 5.00, 100 points = 1.00")

@@ -16,8 +16,10 @@ export function detectLocale(languages: readonly string[] = navigator.languages 
   return "en";
 }
 
-export function translate(locale: Locale, key: string, params?: Record<string, string | number>): string {
-  const template = catalogs[locale][key] ?? catalogs.en[key] ?? key;
+type Catalogs = Record<Locale, Record<string, string>>;
+
+export function translate(locale: Locale, key: string, params?: Record<string, string | number>, from: Catalogs = catalogs): string {
+  const template = from[locale][key] ?? from.en[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name) => (params && name in params ? String(params[name]) : `{${name}}`));
 }
 
@@ -29,7 +31,12 @@ interface I18n {
 
 const I18nContext = createContext<I18n | null>(null);
 
-export function I18nProvider({ children }: { children: ReactNode }) {
+/** `extra`: an app's own catalogs (e.g. the customer area's), on top of the shared ones. */
+export function I18nProvider({ children, extra }: { children: ReactNode; extra?: Catalogs }) {
+  const merged = useMemo<Catalogs>(
+    () => (extra ? { en: { ...catalogs.en, ...extra.en }, de: { ...catalogs.de, ...extra.de } } : catalogs),
+    [extra],
+  );
   const [locale, setLocaleState] = useState<Locale>(() => detectLocale());
   const setLocale = useCallback((next: Locale) => {
     localStorage.setItem(STORAGE_KEY, next);
@@ -37,8 +44,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     setLocaleState(next);
   }, []);
   const value = useMemo(
-    () => ({ locale, setLocale, t: (key: string, params?: Record<string, string | number>) => translate(locale, key, params) }),
-    [locale, setLocale],
+    () => ({ locale, setLocale, t: (key: string, params?: Record<string, string | number>) => translate(locale, key, params, merged) }),
+    [locale, setLocale, merged],
   );
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
