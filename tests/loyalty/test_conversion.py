@@ -164,8 +164,8 @@ def test_the_preview_shows_the_money_and_the_points_left_and_books_nothing(custo
 @pytest.mark.parametrize(
     "points, code",
     [
-        ("999", "POINTS_BELOW_MINIMUM"), ("3001", "INSUFFICIENT_FUNDS"), ("-5", "INVALID_AMOUNT"),
-        ("1000.5", "INVALID_AMOUNT"), ("1E+28", "INVALID_AMOUNT"), ("1e309", "INVALID_AMOUNT"),
+        ("999", "POINTS_BELOW_MINIMUM"), ("3100", "INSUFFICIENT_FUNDS"), ("-5", "INVALID_AMOUNT"),
+        ("1000.5", "INVALID_AMOUNT"), ("3001", "INVALID_AMOUNT"),
     ],
 )
 def test_the_preview_gives_the_mutations_error_for_what_would_be_refused(customer_api, customer_user, conversion, points, code):
@@ -176,6 +176,18 @@ def test_the_preview_gives_the_mutations_error_for_what_would_be_refused(custome
     assert data["allowed"] is False and data["amount"] is None
     assert (data["problem"]["field"], data["problem"]["code"]) == ("points", code)
     assert (data["problem"]["field"], data["problem"]["code"]) in errors(convert(customer_api, points))
+    assert balance(customer_user) == (3000, 0)
+
+
+@pytest.mark.parametrize("points", ["1E+28", "1e309"])
+def test_the_preview_refuses_malformed_numbers_like_the_mutation(customer_api, customer_user, conversion, points):
+    give_points(customer_user, 3000)
+
+    # a number no till or form can mean is refused before any rule runs (central input check)
+    content = customer_api.post(PREVIEW, {"points": points})
+
+    assert [e["message"].split(":")[0] for e in content["errors"]] == ["INVALID_AMOUNT"]
+    assert ("points", "INVALID_AMOUNT") in errors(convert(customer_api, points))
     assert balance(customer_user) == (3000, 0)
 
 
