@@ -26,6 +26,7 @@ from . import bookings
 SALE, PAYMENT, TOP_UP, REDEMPTION = "sale", "payment", "top_up", "redemption"
 KINDS = (SALE, PAYMENT, TOP_UP, REDEMPTION)
 BOOKED, REPLAYED, REFUSED = "booked", "replayed", "refused"
+KEY_MAX_LENGTH = PosSyncItem._meta.get_field("key").max_length
 CLOCK_SKEW = timedelta(minutes=5)
 
 
@@ -162,6 +163,12 @@ def _refused_event(item: Item, customer, error: LedgerError, actor):
 
 def apply_item(index, item: Item, actor, identify: Callable, limits: Limits, now) -> ItemResult:
     scope = actor.idempotency_scope
+    if item.key and len(item.key) > KEY_MAX_LENGTH:
+        # Refused before anything is looked up or recorded under the key.
+        error = InvalidReference(
+            f"An idempotency key has at most {KEY_MAX_LENGTH} characters.", field="idempotencyKey"
+        )
+        return ItemResult(index, item.key[:KEY_MAX_LENGTH], REFUSED, error=error)
     request_hash = idempotency.fingerprint("pos_sync", item.request())
     prior = PosSyncItem.objects.filter(scope=scope, key=item.key).first() if item.key else None
     if prior is not None and prior.status == REFUSED:
