@@ -102,20 +102,31 @@ def _discount_of(badge: Badge, shop, cents, cache):
     return gross, net.quantize(cents, rounding=ROUND_HALF_UP)
 
 
+def _discount_badges(user_id) -> List[Badge]:
+    """The customer's held badges that carry a checkout discount: one query (the
+    customer found through its user in the same statement)."""
+    if user_id is None:
+        return []
+    rows = CustomerBadge.objects.filter(
+        held_filter(None), customer__user_id=user_id, badge__is_active=True
+    )
+    return list(
+        Badge.objects.filter(pk__in=rows.values("badge_id"), discount_value__gt=0).exclude(
+            discount_kind=DiscountKind.NONE
+        )
+    )
+
+
 def best_discount(checkout, lines, discounts, previous_value: TaxedMoney):
     """(TaxedMoney, badge) of the largest badge discount on this checkout."""
-    from saleor.plugins.manager import get_plugins_manager
-
-    from ..loyalty import eligibility
-    from ..loyalty import program as loyalty_program
+    from .. import checkout_context
 
     currency = previous_value.currency
     zero = TaxedMoney(Money(0, currency), Money(0, currency))
-    badges = [
-        b
-        for b in held_badges(_customer_id_of_user(checkout.user_id))
-        if b.discount_kind != DiscountKind.NONE and b.discount_value > 0
-    ]
+    # Saleor recalculates the total many times per request: read the badges once, and
+    # use the request's plugins manager and basket (checkout_context), never a second one.
+    context = checkout_context.for_checkout(checkout)
+    badges = context.cached(("badge_discounts", checkout.user_id), lambda: _discount_badges(checkout.user_id))
     if not badges:
         return zero, None
     lines = list(lines) if lines is not None else list(checkout)
@@ -123,9 +134,9 @@ def best_discount(checkout, lines, discounts, previous_value: TaxedMoney):
         from saleor.discount.utils import fetch_active_discounts
 
         discounts = fetch_active_discounts()
-    shop = eligibility.basket(
-        checkout, lines, discounts, get_plugins_manager(), loyalty_program.get_program()
-    )
+    shop = context.basket(lines, discounts)
+    from ..loyalty import program as loyalty_program
+
     cents = loyalty_program.cents(currency)
     best, best_badge = (Decimal(0), Decimal(0)), None
     cache = {}

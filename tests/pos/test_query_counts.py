@@ -31,7 +31,10 @@ mutation Sale($input: PosAmountInput!) {
 }
 """
 LOOKUP_STATEMENTS = 6  # app, app permissions, card+customer+user, account, projection check, lot sums
-SALE_STATEMENTS = 24  # 22 outside the test transaction (no outer savepoint pair)
+# 22 outside the test transaction (no outer savepoint pair), plus four of the badges
+# (issue 10): the customer's held badges for the earn multiplier (read twice), the active
+# ranges evaluated after the posting, and whether an inactive badge is still held.
+SALE_STATEMENTS = 28
 
 
 def statements(client, query, variables):
