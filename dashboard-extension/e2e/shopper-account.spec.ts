@@ -129,7 +129,9 @@ test("convert points into wallet money with a preview first", async ({ page, req
   await page.getByTestId("nav-points").click();
   await expect(page.getByTestId("points-available")).toContainText(new Intl.NumberFormat("en-GB").format(before.myPoints.balance.available));
   const form = page.getByTestId("convert-form");
-  await form.getByTestId("convert-points").fill(String(before.myPoints.balance.available + 1));
+  // points convert in whole steps of the rate: the next whole step above the balance
+  const tooMany = (Math.floor(before.myPoints.balance.available / step) + 1) * step;
+  await form.getByTestId("convert-points").fill(String(tooMany));
   await expect(form.getByTestId("convert-preview")).toHaveAttribute("data-ok", "no");
   await expect(form.getByTestId("convert-preview")).toContainText("You do not have");
   await expect(form.getByTestId("convert-submit")).toBeDisabled();
