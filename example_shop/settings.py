@@ -87,3 +87,10 @@ CUSTOMER_VALUE_ACCOUNT_FRAME_ANCESTORS = [
     for origin in os.environ.get("CUSTOMER_VALUE_ACCOUNT_FRAME_ANCESTORS", "").split(",")
     if origin.strip()
 ]
+
+# Card batch print files (they carry the codes): a private place, never the public media
+# storage. A shop sets CUSTOMER_VALUE_EXPORT_STORAGE (a storage class path, e.g. a
+# private S3 bucket) or a directory.
+CUSTOMER_VALUE_EXPORT_ROOT = os.environ.get(
+    "CUSTOMER_VALUE_EXPORT_ROOT", os.path.join(_DATA_DIR, "exports")
+)

@@ -7,7 +7,7 @@ from .badges import (
     Reward,
     RewardRedemption,
 )
-from .cards import Card, CardBatch, CardBatchStatus, CardKind, CardState
+from .cards import Card, CardBatch, CardBatchFile, CardBatchStatus, CardKind, CardState
 from .customers import Customer
 from .holds import Hold, HoldStatus
 from .idempotency import IdempotencyRecord
@@ -42,6 +42,7 @@ __all__ = [
     "RewardRedemption",
     "Card",
     "CardBatch",
+    "CardBatchFile",
     "CardBatchStatus",
     "CardKind",
     "CardState",

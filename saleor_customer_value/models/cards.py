@@ -62,6 +62,37 @@ class CardBatch(models.Model):
         ]
 
 
+
+class CardBatchFile(models.Model):
+    """A print file of a batch, built by a Celery task (``cards/print_jobs.py``) into
+    the export storage and streamed from there. ``processed`` of ``total`` cards is the
+    polled progress; one row per batch and format."""
+
+    batch = models.ForeignKey(CardBatch, on_delete=models.CASCADE, related_name="files")
+    format = models.CharField(max_length=8)
+    status = models.CharField(
+        max_length=16, choices=CardBatchStatus.CHOICES, default=CardBatchStatus.PENDING
+    )
+    processed = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    path = models.CharField(max_length=255, blank=True, default="")
+    size = models.BigIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "customer_value"
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "format"], name="cv_batch_file_once"),
+            models.CheckConstraint(
+                check=Q(processed__lte=models.F("total")), name="cv_batch_file_progress_lte_total"
+            ),
+            models.CheckConstraint(
+                check=~Q(status=CardBatchStatus.DONE) | ~Q(path=""), name="cv_batch_file_done_has_path"
+            ),
+        ]
+
 class Card(models.Model):
     """An identity, never a store of value: it points at ``customer``, whose accounts
     hold the value. ``code`` (normalised, check character included) and ``chip_uid``

@@ -4,7 +4,17 @@ import graphene
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ...cards import batches, codes, digital, downloads, exports, linking, registration, signup
+from ...cards import (
+    batches,
+    codes,
+    digital,
+    downloads,
+    exports,
+    linking,
+    print_jobs,
+    registration,
+    signup,
+)
 from ...cards.registration import RegistrationError
 from ...error_codes import CustomerValueErrorCode as Code
 from ...models import Card as CardModel, CardBatchStatus, CardState
@@ -14,6 +24,7 @@ from .types import (
     Card,
     CardBatch,
     CardBatchExportFile,
+    CardBatchPrintFile,
     CardExportFormatEnum,
     CardFile,
     CardFileFormatEnum,
@@ -79,7 +90,12 @@ class CardBatchCreate(CustomerValueMutation):
 
 
 class CardBatchExport(CustomerValueMutation):
-    file = graphene.Field(CardBatchExportFile)
+    file = graphene.Field(
+        CardBatchExportFile, description="The download; null while the PDF is being built."
+    )
+    print_file = graphene.Field(
+        CardBatchPrintFile, description="PDF only: the build's progress (poll cardBatch.printFile)."
+    )
 
     class Arguments:
         id = graphene.ID(required=True, description="ID of the batch.")
@@ -88,7 +104,9 @@ class CardBatchExport(CustomerValueMutation):
     class Meta:
         description = (
             "A download link (10 minutes) for a finished batch: CSV (code, QR payload, "
-            "expiry) or a print-ready PDF."
+            "expiry), streamed; or the print-ready PDF, which is built in the background "
+            "on the first request (file is null until printFile.status is DONE; ask again "
+            "then). A failed build is started again."
         )
         permissions = (CustomerValuePermissions.MANAGE_CARDS,)
 
@@ -101,10 +119,16 @@ class CardBatchExport(CustomerValueMutation):
                 f"The batch is {batch.status} ({batch.generated} of {batch.quantity} cards).",
                 Code.BATCH_NOT_READY,
             )
+        job = None
+        if format == print_jobs.PDF:
+            job = print_jobs.request_pdf(batch)
+            if job.status != CardBatchStatus.DONE:
+                return cls(file=None, print_file=CardBatchPrintFile.of(job))
         url = downloads.url_for(
             batch, format, user=info.context.user, app=getattr(info.context, "app", None)
         )
         return cls(
+            print_file=CardBatchPrintFile.of(job),
             file=CardBatchExportFile(
                 url=info.context.build_absolute_uri(url),
                 filename=exports.filename(batch, format),

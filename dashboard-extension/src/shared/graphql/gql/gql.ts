@@ -46,8 +46,9 @@ type Documents = {
     "\n  mutation Reverse($id: ID!, $note: String!, $allowClawback: Boolean, $idempotencyKey: String) {\n    ledgerTransactionReverse(id: $id, note: $note, allowClawback: $allowClawback, idempotencyKey: $idempotencyKey) {\n      transaction { id }\n      customerValueErrors { field message code }\n    }\n  }\n": typeof types.ReverseDocument,
     "\n  query CardBatches {\n    cardBatches { id name createdAt finishedAt kind status quantity progress expiresAt error }\n  }\n": typeof types.CardBatchesDocument,
     "\n  query CardBatchPoll($id: ID!) {\n    cardBatch(id: $id) { id name status quantity progress error finishedAt }\n  }\n": typeof types.CardBatchPollDocument,
+    "\n  query CardBatchPrintFilePoll($id: ID!) {\n    cardBatch(id: $id) { id printFile { status processed total error } }\n  }\n": typeof types.CardBatchPrintFilePollDocument,
     "\n  mutation CardBatchCreate($input: CardBatchCreateInput!) {\n    cardBatchCreate(input: $input) {\n      batch { id name status quantity progress }\n      customerValueErrors { field message code }\n    }\n  }\n": typeof types.CardBatchCreateDocument,
-    "\n  mutation CardBatchExport($id: ID!, $format: CardExportFormatEnum!) {\n    cardBatchExport(id: $id, format: $format) {\n      file { url filename contentType }\n      customerValueErrors { field message code }\n    }\n  }\n": typeof types.CardBatchExportDocument,
+    "\n  mutation CardBatchExport($id: ID!, $format: CardExportFormatEnum!) {\n    cardBatchExport(id: $id, format: $format) {\n      file { url filename contentType }\n      printFile { status processed total error }\n      customerValueErrors { field message code }\n    }\n  }\n": typeof types.CardBatchExportDocument,
     "\n  mutation CardBlock($id: ID!, $reason: String!) {\n    cardBlock(id: $id, reason: $reason) {\n      card { id state }\n      customerValueErrors { field message code }\n    }\n  }\n": typeof types.CardBlockDocument,
     "\n  mutation CardReplace($id: ID!, $chipUid: String) {\n    cardReplace(id: $id, chipUid: $chipUid) {\n      card { id maskedCode state }\n      customerValueErrors { field message code }\n    }\n  }\n": typeof types.CardReplaceDocument,
     "\n  mutation CardLink($customerId: ID, $code: String, $chipUid: String) {\n    cardLink(customerId: $customerId, code: $code, chipUid: $chipUid, direction: CARD_TO_WALLET) {\n      card { id maskedCode state }\n      customerValueErrors { field message code }\n    }\n  }\n": typeof types.CardLinkDocument,
@@ -94,8 +95,9 @@ const documents: Documents = {
     "\n  mutation Reverse($id: ID!, $note: String!, $allowClawback: Boolean, $idempotencyKey: String) {\n    ledgerTransactionReverse(id: $id, note: $note, allowClawback: $allowClawback, idempotencyKey: $idempotencyKey) {\n      transaction { id }\n      customerValueErrors { field message code }\n    }\n  }\n": types.ReverseDocument,
     "\n  query CardBatches {\n    cardBatches { id name createdAt finishedAt kind status quantity progress expiresAt error }\n  }\n": types.CardBatchesDocument,
     "\n  query CardBatchPoll($id: ID!) {\n    cardBatch(id: $id) { id name status quantity progress error finishedAt }\n  }\n": types.CardBatchPollDocument,
+    "\n  query CardBatchPrintFilePoll($id: ID!) {\n    cardBatch(id: $id) { id printFile { status processed total error } }\n  }\n": types.CardBatchPrintFilePollDocument,
     "\n  mutation CardBatchCreate($input: CardBatchCreateInput!) {\n    cardBatchCreate(input: $input) {\n      batch { id name status quantity progress }\n      customerValueErrors { field message code }\n    }\n  }\n": types.CardBatchCreateDocument,
-    "\n  mutation CardBatchExport($id: ID!, $format: CardExportFormatEnum!) {\n    cardBatchExport(id: $id, format: $format) {\n      file { url filename contentType }\n      customerValueErrors { field message code }\n    }\n  }\n": types.CardBatchExportDocument,
+    "\n  mutation CardBatchExport($id: ID!, $format: CardExportFormatEnum!) {\n    cardBatchExport(id: $id, format: $format) {\n      file { url filename contentType }\n      printFile { status processed total error }\n      customerValueErrors { field message code }\n    }\n  }\n": types.CardBatchExportDocument,
     "\n  mutation CardBlock($id: ID!, $reason: String!) {\n    cardBlock(id: $id, reason: $reason) {\n      card { id state }\n      customerValueErrors { field message code }\n    }\n  }\n": types.CardBlockDocument,
     "\n  mutation CardReplace($id: ID!, $chipUid: String) {\n    cardReplace(id: $id, chipUid: $chipUid) {\n      card { id maskedCode state }\n      customerValueErrors { field message code }\n    }\n  }\n": types.CardReplaceDocument,
     "\n  mutation CardLink($customerId: ID, $code: String, $chipUid: String) {\n    cardLink(customerId: $customerId, code: $code, chipUid: $chipUid, direction: CARD_TO_WALLET) {\n      card { id maskedCode state }\n      customerValueErrors { field message code }\n    }\n  }\n": types.CardLinkDocument,
@@ -255,11 +257,15 @@ export function graphql(source: "\n  query CardBatchPoll($id: ID!) {\n    cardBa
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query CardBatchPrintFilePoll($id: ID!) {\n    cardBatch(id: $id) { id printFile { status processed total error } }\n  }\n"): (typeof documents)["\n  query CardBatchPrintFilePoll($id: ID!) {\n    cardBatch(id: $id) { id printFile { status processed total error } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation CardBatchCreate($input: CardBatchCreateInput!) {\n    cardBatchCreate(input: $input) {\n      batch { id name status quantity progress }\n      customerValueErrors { field message code }\n    }\n  }\n"): (typeof documents)["\n  mutation CardBatchCreate($input: CardBatchCreateInput!) {\n    cardBatchCreate(input: $input) {\n      batch { id name status quantity progress }\n      customerValueErrors { field message code }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CardBatchExport($id: ID!, $format: CardExportFormatEnum!) {\n    cardBatchExport(id: $id, format: $format) {\n      file { url filename contentType }\n      customerValueErrors { field message code }\n    }\n  }\n"): (typeof documents)["\n  mutation CardBatchExport($id: ID!, $format: CardExportFormatEnum!) {\n    cardBatchExport(id: $id, format: $format) {\n      file { url filename contentType }\n      customerValueErrors { field message code }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation CardBatchExport($id: ID!, $format: CardExportFormatEnum!) {\n    cardBatchExport(id: $id, format: $format) {\n      file { url filename contentType }\n      printFile { status processed total error }\n      customerValueErrors { field message code }\n    }\n  }\n"): (typeof documents)["\n  mutation CardBatchExport($id: ID!, $format: CardExportFormatEnum!) {\n    cardBatchExport(id: $id, format: $format) {\n      file { url filename contentType }\n      printFile { status processed total error }\n      customerValueErrors { field message code }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
