@@ -8,6 +8,7 @@ import { CardBatchCreate, CardBatchExport, CardBatchPoll, CardBatchPrintFilePoll
 
 // The API counts generated cards; the bar shows percent (100 only when all exist).
 const percent = (done: number, total: number) => (total ? Math.floor((100 * done) / total) : 0);
+const count = (n: number, locale: string) => n.toLocaleString(locale === "de" ? "de-DE" : "en-GB");
 
 export function CardsPage() {
   const { t } = useI18n();
@@ -84,7 +85,6 @@ function CardBatchesView() {
       return setPrinting({ id, ...result.printFile });
     }
     if (!file) return setErrors(result?.customerValueErrors ?? [{ message: r.error?.message }]);
-    if (format === "PDF") setPrinting(null);
     const a = document.createElement("a");
     a.href = file.url;
     a.download = file.filename;
@@ -110,16 +110,16 @@ function CardBatchesView() {
           <Box display="flex" flexDirection="column" gap={2} data-testid="batch-progress" data-status={running.status}>
             <Text>{t(`cards.status.${running.status}`)}</Text>
             <ProgressBar value={percent(running.progress, running.quantity)} label={t("cards.progress")} />
-            <Text size={2} color="default2">{t("cards.generated", { done: running.progress, total: running.quantity })}</Text>
+            <Text size={2} color="default2">{t("cards.generated", { done: count(running.progress, locale), total: count(running.quantity, locale) })}</Text>
           </Box>
         )}
       </Panel>
       <Panel title={t("cards.batches")}>
         {printing && (
           <Box display="flex" flexDirection="column" gap={2} marginBottom={4} data-testid="print-progress" data-status={printing.status}>
-            <Text>{printing.status === "FAILED" ? t("cards.printFailed", { error: printing.error ?? "" }) : t("cards.printing")}</Text>
+            <Text>{printing.status === "FAILED" ? t("cards.printFailed", { error: printing.error ?? "" }) : printing.status === "DONE" ? t("cards.printReady") : t("cards.printing")}</Text>
             {printing.status !== "FAILED" && <ProgressBar value={percent(printing.processed, printing.total)} label={t("cards.progress")} />}
-            <Text size={2} color="default2">{t("cards.printed", { done: printing.processed, total: printing.total })}</Text>
+            <Text size={2} color="default2">{t("cards.printed", { done: count(printing.processed, locale), total: count(printing.total, locale) })}</Text>
           </Box>
         )}
         {data?.cardBatches.length === 0 && <Notice>{t("cards.noBatches")}</Notice>}
@@ -129,7 +129,7 @@ function CardBatchesView() {
               <tr key={b.id} data-testid="batch-row">
                 <td>{b.name}</td>
                 <td>{t(`cards.kind.${b.kind}`)}</td>
-                <td className="num">{b.quantity.toLocaleString(locale === "de" ? "de-DE" : "en-GB")}</td>
+                <td className="num">{count(b.quantity, locale)}</td>
                 <td>{b.status === "DONE" || b.status === "FAILED" ? <span className={`cv-badge ${b.status}`}>{t(`cards.status.${b.status}`)}</span> : <ProgressBar value={percent(b.progress, b.quantity)} label={t("cards.progress")} />}</td>
                 <td>{formatDateTime(b.createdAt, locale)}</td>
                 <td>{formatDate(b.expiresAt, locale)}</td>
