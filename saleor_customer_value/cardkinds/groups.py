@@ -57,6 +57,18 @@ SELECT 'p', r.product_id, r.percent, NULL, NULL, NULL, NULL, NULL, NULL, NULL
   JOIN customer_value_discountgroupproduct r ON r.group_id = grp.id
 """
 
+# The checkout folds the customer's held discount badges into the same statement
+# (``customer_discounts``): one query for both card discounts of a checkout's owner.
+_BADGES_SQL = """
+UNION ALL
+SELECT 'b', b.id, b.discount_value, b.sort_order, b.title, b.discount_kind, NULL, b.min_points, b.discount_scope, NULL
+  FROM customer_value_customerbadge cb
+  JOIN customer_value_customer c ON c.id = cb.customer_id
+  JOIN customer_value_badge b ON b.id = cb.badge_id
+ WHERE c.user_id = %(who)s AND b.is_active AND b.discount_value > 0 AND b.discount_kind <> 'none'
+   AND (cb.status = 'active' OR (cb.status = 'grace' AND cb.grace_until > %(now)s))
+"""
+
 
 @dataclass
 class GroupRates:
@@ -91,15 +103,20 @@ class GroupRates:
         return {listed: percent for _sub, (_level, percent, listed) in self.categories.items() if _sub == listed}
 
 
-def load_rates(user_id=None, customer_id=None, today=None) -> Optional[GroupRates]:
-    """The rates of the customer's current group, or None (one query)."""
-    if user_id is None and customer_id is None:
-        return None
+def _query(user_id=None, customer_id=None, today=None, with_badges=False):
     where = "c.user_id = %(who)s" if customer_id is None else "m.customer_id = %(who)s"
-    params = {"who": customer_id if customer_id is not None else user_id, "today": today or timezone.localdate()}
+    params = {
+        "who": customer_id if customer_id is not None else user_id,
+        "today": today or timezone.localdate(),
+        "now": timezone.now(),
+    }
+    sql = _SQL.format(where=where) + (_BADGES_SQL if with_badges else "")
     with connection.cursor() as cursor:
-        cursor.execute(_SQL.format(where=where), params)
-        rows = cursor.fetchall()
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _rates_of(rows) -> Optional[GroupRates]:
     rates = None
     for row in rows:
         if row[0] == "g":
@@ -119,14 +136,55 @@ def load_rates(user_id=None, customer_id=None, today=None) -> Optional[GroupRate
     return rates
 
 
-def rates_for_checkout(checkout) -> Optional[GroupRates]:
-    """The checkout owner's rates, read once per request (``checkout_context``)."""
+def _badges_of(rows) -> list:
+    """Deferred ``Badge`` instances with the fields the badge discount reads."""
+    from ..models import Badge
+
+    names = ("id", "title", "discount_kind", "discount_value", "discount_scope")
+    badges, order = [], {}
+    for kind, pk, value, sort_order, title, discount_kind, _a, min_points, scope, _listed in rows:
+        if kind != "b":
+            continue
+        order[pk] = (sort_order, min_points is None, min_points or 0, pk)  # Badge's ordering
+        known = {"id": pk, "title": title, "discount_kind": discount_kind, "discount_value": Decimal(value),
+                 "discount_scope": scope}
+        fields = [f.attname for f in Badge._meta.concrete_fields if f.attname in names]
+        badges.append(Badge.from_db("default", fields, [known[f] for f in fields]))
+    return sorted(badges, key=lambda b: order[b.pk])
+
+
+def load_rates(user_id=None, customer_id=None, today=None) -> Optional[GroupRates]:
+    """The rates of the customer's current group, or None (one query)."""
+    if user_id is None and customer_id is None:
+        return None
+    return _rates_of(_query(user_id, customer_id, today))
+
+
+@dataclass
+class CustomerDiscounts:
+    rates: Optional[GroupRates]
+    badges: list  # held badges with a checkout discount (badges.perks)
+
+
+def customer_discounts(checkout) -> CustomerDiscounts:
+    """The checkout owner's group rates and discount badges: one query per request
+    (``checkout_context``), none for an anonymous checkout."""
     from .. import checkout_context
 
     if checkout.user_id is None:
-        return None
+        return CustomerDiscounts(None, [])
     context = checkout_context.for_checkout(checkout)
-    return context.cached(("cardkinds", "group", checkout.user_id), lambda: load_rates(user_id=checkout.user_id))
+
+    def load():
+        rows = _query(user_id=checkout.user_id, with_badges=True)
+        return CustomerDiscounts(_rates_of(rows), _badges_of(rows))
+
+    return context.cached(("cardkinds", "discounts", checkout.user_id), load)
+
+
+def rates_for_checkout(checkout) -> Optional[GroupRates]:
+    """The checkout owner's rates, read once per request (``checkout_context``)."""
+    return customer_discounts(checkout).rates
 
 
 # --- the discount ----------------------------------------------------------------------
