@@ -57,8 +57,9 @@ SELECT 'p', r.product_id, r.percent, NULL, NULL, NULL, NULL, NULL, NULL, NULL
   JOIN customer_value_discountgroupproduct r ON r.group_id = grp.id
 """
 
-# The checkout folds the customer's held discount badges into the same statement
-# (``customer_discounts``): one query for both card discounts of a checkout's owner.
+# The checkout folds the customer's held discount badges and the wallet-payment
+# promotion (when enabled) into the same statement (``customer_discounts``): one query
+# for all card discounts of a checkout's owner.
 _BADGES_SQL = """
 UNION ALL
 SELECT 'b', b.id, b.discount_value, b.sort_order, b.title, b.discount_kind, NULL, b.min_points, b.discount_scope, NULL
@@ -67,6 +68,10 @@ SELECT 'b', b.id, b.discount_value, b.sort_order, b.title, b.discount_kind, NULL
   JOIN customer_value_badge b ON b.id = cb.badge_id
  WHERE c.user_id = %(who)s AND b.is_active AND b.discount_value > 0 AND b.discount_kind <> 'none'
    AND (cb.status = 'active' OR (cb.status = 'grace' AND cb.grace_until > %(now)s))
+UNION ALL
+SELECT 'w', w.id, w.percent, NULL, w.name, w.mode, w.max_discount, NULL, w.min_order::text, NULL
+  FROM customer_value_walletpromotion w
+ WHERE w.enabled
 """
 
 
@@ -160,10 +165,23 @@ def load_rates(user_id=None, customer_id=None, today=None) -> Optional[GroupRate
     return _rates_of(_query(user_id, customer_id, today))
 
 
+def _promotion_of(rows):
+    from ..models import WalletPromotion
+
+    for kind, pk, percent, _l, name, mode, max_discount, _c, min_order, _x in rows:
+        if kind == "w":
+            return WalletPromotion(
+                pk=pk, enabled=True, percent=Decimal(percent), mode=mode, name=name,
+                max_discount=max_discount, min_order=Decimal(min_order),
+            )
+    return None
+
+
 @dataclass
 class CustomerDiscounts:
     rates: Optional[GroupRates]
     badges: list  # held badges with a checkout discount (badges.perks)
+    promotion: object = None  # the wallet-payment promotion, when enabled
 
 
 def customer_discounts(checkout) -> CustomerDiscounts:
@@ -177,7 +195,7 @@ def customer_discounts(checkout) -> CustomerDiscounts:
 
     def load():
         rows = _query(user_id=checkout.user_id, with_badges=True)
-        return CustomerDiscounts(_rates_of(rows), _badges_of(rows))
+        return CustomerDiscounts(_rates_of(rows), _badges_of(rows), _promotion_of(rows))
 
     return context.cached(("cardkinds", "discounts", checkout.user_id), load)
 

@@ -9,8 +9,8 @@ shows it, removing the wallet removes it.
 
 It is a real discount on the goods (never stored-value lines, never shipping): split
 into net and gross in the proportion of the goods' net and gross left after the group,
-badge and points discounts, so the taxable amount drops. The settings are read only
-when a wallet reservation exists (no query otherwise).
+badge and points discounts, so the taxable amount drops. The settings are read with
+the owner's card discounts (``groups.customer_discounts``: no query of their own).
 """
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
@@ -76,8 +76,10 @@ def checkout_discount(checkout, lines, discounts, total: TaxedMoney, prior: Taxe
     hold = context.wallet_hold
     if hold is None or hold.account.unit != total.currency:
         return _zero(total.currency)
-    settings = context.cached(("cardkinds", "promotion"), get_settings)
-    if not settings.enabled:
+    from .groups import customer_discounts
+
+    settings = customer_discounts(checkout).promotion  # read with the card discounts
+    if settings is None or not settings.enabled:
         return _zero(total.currency)
     lines = list(lines) if lines is not None else list(checkout)
     if discounts is None:
