@@ -138,6 +138,13 @@ def reserve_for_checkout(checkout, result):
     )
 
 
+def release_for_checkout(checkout) -> int:
+    deleted, _rows = EmployeeConsumption.objects.filter(
+        checkout_token=checkout.token, status=ConsumptionStatus.RESERVED
+    ).delete()
+    return deleted
+
+
 def book_for_order(order) -> Optional[EmployeeConsumption]:
     """Inside the order's DB transaction: the reservation becomes a booking."""
     row = (
@@ -157,6 +164,20 @@ def book_for_order(order) -> Optional[EmployeeConsumption]:
     return row
 
 
+MAX_VALUE = Decimal("1000000")
+MAX_ITEMS = 1_000_000
+
+
+def _check_input(items_value, discount, item_count):
+    from ..ledger.errors import InvalidAmount
+
+    for name, value in (("itemsValue", items_value), ("discount", discount)):
+        if Decimal(value) < 0 or Decimal(value) > MAX_VALUE:
+            raise InvalidAmount(_("A value is between 0 and 1,000,000."), field=name)
+    if not 0 <= int(item_count or 0) <= MAX_ITEMS:
+        raise InvalidAmount(_("An item count is between 0 and 1,000,000."), field="itemCount")
+
+
 def book(customer: Customer, items_value, discount, item_count, currency, note, receipt="", idem=None):
     """Book a use outside a checkout (a till, or staff). Idempotent per key: a replay
     returns the first booking."""
@@ -167,6 +188,7 @@ def book(customer: Customer, items_value, discount, item_count, currency, note, 
         if done is not None:
             done.replayed = True
             return done
+    _check_input(items_value, discount, item_count)
     member = DiscountGroupMember.objects.filter(customer=customer).values_list("pk", flat=True).first()
     if member is None:
         from .errors import NotInDiscountGroup
@@ -198,6 +220,7 @@ def book(customer: Customer, items_value, discount, item_count, currency, note, 
 @dataclass
 class ReportRow:
     customer_id: int
+    user_id: Optional[int]
     email: str
     name: str
     group: str
@@ -216,7 +239,7 @@ def monthly_report(month: date, group_id=None) -> List[ReportRow]:
         rows = rows.filter(group_id=group_id)
     grouped = (
         rows.values(
-            "customer_id", "customer__email", "customer__user__email", "customer__user__first_name",
+            "customer_id", "customer__user_id", "customer__email", "customer__user__email", "customer__user__first_name",
             "customer__user__last_name", "group__name", "currency", "group__allowance_amount",
             "group__allowance_count",
         )
@@ -226,6 +249,7 @@ def monthly_report(month: date, group_id=None) -> List[ReportRow]:
     return [
         ReportRow(
             customer_id=r["customer_id"],
+            user_id=r["customer__user_id"],
             email=r["customer__user__email"] or r["customer__email"] or "",
             name=" ".join(p for p in (r["customer__user__first_name"], r["customer__user__last_name"]) if p),
             group=r["group__name"],

@@ -274,6 +274,16 @@ def discount_name(rates: GroupRates) -> str:
     return gettext("%(group)s discount") % {"group": rates.name}
 
 
+def clear_private(checkout, keys):
+    """Drop what an earlier completion attempt wrote (e.g. a wallet removed since), so
+    the order never shows a discount the checkout no longer has."""
+    found = [key for key in keys if key in (checkout.private_metadata or {})]
+    for key in found:
+        del checkout.private_metadata[key]
+    if found:
+        checkout.save(update_fields=["private_metadata"])
+
+
 def prepare_order(checkout, discounts, manager):
     """Before the payment (``preprocess_order_creation``): name the discount for the
     order and, for an employee group, reserve the use of the allowance (refused with
@@ -283,12 +293,18 @@ def prepare_order(checkout, discounts, manager):
     shipping = manager.calculate_checkout_shipping(checkout, lines, discounts)
     before = subtotal + shipping - checkout.discount
     result = applied(checkout, lines, discounts, before)
-    if result.rates is None or result.discount.gross.amount <= 0:
+    if result.rates is None:
+        clear_private(checkout, (PRIVATE_GROSS, PRIVATE_NET, PRIVATE_NAME))
         return None
-    if result.rates.is_employee:
-        from . import consumption
+    from . import consumption
 
+    if result.rates.is_employee and result.discount.gross.amount > 0:
         consumption.reserve_for_checkout(checkout, result)
+    else:  # an earlier attempt's reservation must not be booked with this order
+        consumption.release_for_checkout(checkout)
+    if result.discount.gross.amount <= 0:
+        clear_private(checkout, (PRIVATE_GROSS, PRIVATE_NET, PRIVATE_NAME))
+        return None
     checkout.store_value_in_private_metadata(
         {
             PRIVATE_GROSS: str(result.discount.gross.amount),

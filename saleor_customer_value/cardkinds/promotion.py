@@ -100,6 +100,9 @@ def prepare_order(checkout, discounts, manager):
     lines = list(checkout)
     steps = chain.steps(checkout, lines, discounts, chain.saleor_total(checkout, lines, discounts, manager))
     if steps.promotion.gross.amount <= 0:
+        from .groups import clear_private
+
+        clear_private(checkout, (PRIVATE_GROSS, PRIVATE_NET, PRIVATE_NAME))
         return None
     checkout.store_value_in_private_metadata(
         {

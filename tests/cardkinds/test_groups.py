@@ -124,3 +124,51 @@ def test_a_percentage_above_100_is_refused(group_staff):
     data = group_staff.execute(GROUP_CREATE, {"input": {"name": "X", "percent": "101"}})["discountGroupCreate"]
 
     assert [(e["field"], e["code"]) for e in data["customerValueErrors"]] == [("percent", "INVALID")]
+
+
+UPDATE = """
+mutation($id: ID!, $input: DiscountGroupInput!) {
+  discountGroupUpdate(id: $id, input: $input) {
+    discountGroup { name percent isActive categoryRates { percent } }
+    customerValueErrors { field code message }
+  }
+}
+"""
+REMOVE = """
+mutation($customer: ID!) { discountGroupMemberRemove(customerId: $customer) {
+  removed customerValueErrors { field code message } } }
+"""
+MEMBERS = """
+query($group: ID!, $customer: ID!) {
+  discountGroupMembers(groupId: $group) { email group { name memberCount } }
+  customerDiscountGroup(customerId: $customer) { group { name } }
+}
+"""
+
+
+def test_staff_change_and_end_a_membership_and_the_next_calculation_follows(
+    group_staff, customer_api, customer_user, program, drinks, orange_juice, shipping_method
+):
+    # given a Management member with 2 x juice (8.00) + 5.00 shipping: 1.60 off
+    group = management(group_staff, drinks)
+    add_member(group_staff, customer_user, group)
+    checkout = checkout_with(customer_api, shipping_method, (orange_juice, 2))
+    assert total(customer_api, checkout)["gross"]["amount"] == 11.4
+    user = global_id("User", customer_user.pk)
+    listed = group_staff.execute(MEMBERS, {"group": group["id"], "customer": user})
+    assert listed["discountGroupMembers"] == [{"email": "erika@example.com", "group": {"name": "Management", "memberCount": 1}}]
+    assert listed["customerDiscountGroup"] == {"group": {"name": "Management"}}
+
+    # when staff raise Drinks to 50 %
+    changed = group_staff.execute(UPDATE, {"id": group["id"], "input": {"categoryRates": [
+        {"category": global_id("Category", drinks["drinks"].pk), "percent": "50"}]}})["discountGroupUpdate"]
+    assert changed["customerValueErrors"] == []
+    assert changed["discountGroup"]["categoryRates"] == [{"percent": 50.0}]
+    assert total(customer_api, checkout)["gross"]["amount"] == 9.0
+
+    # when staff switch the group off, then take the customer out
+    group_staff.execute(UPDATE, {"id": group["id"], "input": {"isActive": False}})
+    assert total(customer_api, checkout)["gross"]["amount"] == 13.0
+    removed = group_staff.execute(REMOVE, {"customer": user})["discountGroupMemberRemove"]
+    assert removed == {"removed": True, "customerValueErrors": []}
+    assert group_staff.execute(MEMBERS, {"group": group["id"], "customer": user})["customerDiscountGroup"] is None

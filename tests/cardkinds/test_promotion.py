@@ -96,3 +96,32 @@ def test_the_maximum_and_the_minimum_order(group_staff, customer_api, customer_u
     promote(group_staff, minOrder="0")
     assert card_discounts(customer_api, checkout)["walletPromotion"]["amount"]["gross"]["amount"] == 3.0
     assert WalletPromotion.objects.get().max_discount == 3
+
+
+def test_a_whole_order_paid_from_the_wallet_gets_the_promotion_on_the_order(
+    group_staff, customer_api, customer_user, program, shirt, shipping_method, german_vat
+):
+    from decimal import Decimal
+
+    from saleor.order.models import Order
+
+    from ..checkout_flow import complete, pay
+
+    # given 2 % for whole orders paid from the wallet and a 100.00 wallet
+    promote(group_staff, enabled=True, percent="2", mode="WHOLE_ORDER")
+    wallet = fund_wallet(customer_user, "100.00")
+    checkout = checkout_with(customer_api, shipping_method, (shirt, 2))
+
+    # when the wallet pays all of it (the reservation is 45.00, the order 44.20)
+    apply_wallet(customer_api, checkout)
+    assert pay(customer_api, checkout, 0.0)["paymentErrors"] == []
+    result = complete(customer_api, checkout)
+
+    # then the order keeps its goods' value less the promotion, and the wallet is
+    # debited exactly that (the rest of the reservation is released)
+    assert result["checkoutErrors"] == []
+    order = Order.objects.get()
+    assert order.total_gross_amount == Decimal("44.20")
+    assert order.discount_amount == Decimal("0.80")
+    wallet.refresh_from_db()
+    assert (wallet.posted, wallet.held) == (Decimal("55.800"), Decimal("0"))

@@ -152,7 +152,7 @@ class CardKindQueries(graphene.ObjectType):
             month=month,
             rows=[
                 EmployeeConsumptionReportRow(
-                    customer_id=None,
+                    customer_id=graphene.Node.to_global_id("User", r.user_id) if r.user_id else None,
                     email=r.email,
                     name=r.name,
                     group=r.group,
