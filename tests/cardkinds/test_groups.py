@@ -172,3 +172,32 @@ def test_staff_change_and_end_a_membership_and_the_next_calculation_follows(
     removed = group_staff.execute(REMOVE, {"customer": user})["discountGroupMemberRemove"]
     assert removed == {"removed": True, "customerValueErrors": []}
     assert group_staff.execute(MEMBERS, {"group": group["id"], "customer": user})["customerDiscountGroup"] is None
+
+
+def test_the_badge_discount_is_taken_from_what_the_group_left(
+    group_staff, customer_api, customer_user, program, drinks, orange_juice, shipping_method, german_vat
+):
+    from saleor_customer_value.models import Badge
+    from saleor_customer_value.models.badges import DiscountKind
+
+    # given a Silver customer (10 % off everything) in a group with 50 % on Drinks
+    Badge.objects.create(
+        title="Silver", min_points=500, max_points=5000, is_tier=True, sort_order=2,
+        discount_kind=DiscountKind.PERCENT, discount_value=10,
+    )
+    give_points(customer_user, 600)
+    group = create_group(
+        group_staff, name="Friends",
+        categoryRates=[{"category": global_id("Category", drinks["drinks"].pk), "percent": "50"}],
+    )
+    add_member(group_staff, customer_user, group)
+
+    # when 2 x juice (8.00) + 5.00 shipping are in the checkout
+    checkout = checkout_with(customer_api, shipping_method, (orange_juice, 2))
+
+    # then the group takes 4.00, the badge 10 % of the 4.00 left: 13.00 - 4.00 - 0.40
+    assert total(customer_api, checkout)["gross"]["amount"] == 8.6
+    order = pay_and_complete(customer_api, checkout)
+    data = group_staff.execute(ORDER, {"id": order["id"]})["order"]
+    assert data["discount"]["amount"] == 4.4
+    assert data["discountName"] == "Friends discount + Silver discount"
