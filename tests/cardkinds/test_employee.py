@@ -130,7 +130,7 @@ def test_a_use_by_hand_over_the_allowance_is_refused_with_its_code(group_staff, 
     assert EmployeeConsumption.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_uses_cannot_exceed_the_allowance(customer_user):
     from saleor_customer_value.models import DiscountGroup, DiscountGroupMember
 
