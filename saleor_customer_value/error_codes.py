@@ -57,3 +57,6 @@ class CustomerValueErrorCode(Enum):
     OFFLINE_BOOKING_TOO_OLD = "offline_booking_too_old"
     # Loyalty points (appended)
     PRODUCTS_EXCLUDED_FROM_POINTS = "products_excluded_from_points"
+    # Card kinds: discount groups, employee consumption (issue 13)
+    ALLOWANCE_EXCEEDED = "allowance_exceeded"
+    NOT_IN_DISCOUNT_GROUP = "not_in_discount_group"

@@ -102,21 +102,6 @@ def _discount_of(badge: Badge, shop, cents, cache):
     return gross, net.quantize(cents, rounding=ROUND_HALF_UP)
 
 
-def _discount_badges(user_id) -> List[Badge]:
-    """The customer's held badges that carry a checkout discount: one query (the
-    customer found through its user in the same statement)."""
-    if user_id is None:
-        return []
-    rows = CustomerBadge.objects.filter(
-        held_filter(None), customer__user_id=user_id, badge__is_active=True
-    )
-    return list(
-        Badge.objects.filter(pk__in=rows.values("badge_id"), discount_value__gt=0).exclude(
-            discount_kind=DiscountKind.NONE
-        )
-    )
-
-
 def best_discount(checkout, lines, discounts, previous_value: TaxedMoney):
     """(TaxedMoney, badge) of the largest badge discount on this checkout."""
     from .. import checkout_context
@@ -126,7 +111,10 @@ def best_discount(checkout, lines, discounts, previous_value: TaxedMoney):
     # Saleor recalculates the total many times per request: read the badges once, and
     # use the request's plugins manager and basket (checkout_context), never a second one.
     context = checkout_context.for_checkout(checkout)
-    badges = context.cached(("badge_discounts", checkout.user_id), lambda: _discount_badges(checkout.user_id))
+    # The badges come with the discount group in one statement (cardkinds.groups).
+    from ..cardkinds import groups
+
+    badges = groups.customer_discounts(checkout).badges
     if not badges:
         return zero, None
     lines = list(lines) if lines is not None else list(checkout)

@@ -7,6 +7,7 @@ Each domain keeps its own package (``types``, ``mutations``, ``schema``) the way
 import graphene
 
 from .badges.schema import BadgeMutations, BadgeQueries
+from .cardkinds.schema import CardKindMutations, CardKindQueries
 from .inputs import guard_queries
 from .cards.schema import CardMutations, CardQueries
 from .ledger.schema import LedgerMutations, LedgerQueries
@@ -19,6 +20,7 @@ from .webhooks.schema import WebhookMutations, WebhookQueries
 
 
 class CustomerValueQueries(
+    CardKindQueries,
     WebhookQueries,
     BadgeQueries, ReportQueries, LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
 ):
@@ -29,6 +31,7 @@ guard_queries(CustomerValueQueries)
 
 
 class CustomerValueMutations(
+    CardKindMutations,
     PosSyncMutations,
     WebhookMutations,
     BadgeMutations, ReportMutations, LedgerMutations, PosMutations, CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType

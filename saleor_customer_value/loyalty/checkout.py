@@ -76,6 +76,9 @@ def total_before_points(checkout, lines, discounts, manager) -> TaxedMoney:
     subtotal = manager.calculate_checkout_subtotal(checkout, lines, discounts)
     shipping = manager.calculate_checkout_shipping(checkout, lines, discounts)
     total = subtotal + shipping - checkout.discount
+    from ..cardkinds import groups
+
+    total -= groups.checkout_discount(checkout, lines, discounts, total)  # step 2, before the badge
     total -= badge_perks.checkout_discount(checkout, lines, discounts, total)  # applied before points
     zero = Money(0, checkout.currency)
     return max(total, TaxedMoney(zero, zero))

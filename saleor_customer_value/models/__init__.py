@@ -7,6 +7,14 @@ from .badges import (
     Reward,
     RewardRedemption,
 )
+from .cardkinds import (
+    DiscountGroup,
+    DiscountGroupCategory,
+    DiscountGroupMember,
+    DiscountGroupProduct,
+    EmployeeConsumption,
+    WalletPromotion,
+)
 from .cards import Card, CardBatch, CardBatchFile, CardBatchStatus, CardKind, CardState
 from .customers import Customer
 from .holds import Hold, HoldStatus
@@ -32,6 +40,12 @@ from .loyalty import (
 )
 
 __all__ = [
+    "DiscountGroup",
+    "DiscountGroupCategory",
+    "DiscountGroupMember",
+    "DiscountGroupProduct",
+    "EmployeeConsumption",
+    "WalletPromotion",
     "Account",
     "AccountKind",
     "Badge",

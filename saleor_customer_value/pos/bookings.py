@@ -44,6 +44,7 @@ class Result:
     amount: Optional[Decimal] = None
     bonus: Optional[Decimal] = None
     currency: Optional[str] = None
+    discount: Optional[Decimal] = None
 
     @property
     def replayed(self):
@@ -91,9 +92,43 @@ def _booked(idem) -> Optional[LedgerTransaction]:
 # --- sales: points by the program's earning rules ------------------------------------
 
 
-def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -> Result:
+def _sale_discount(who: Identified, discount, currency, receipt, note, idem) -> Optional[dict]:
+    """The card discount the till granted: checked against the customer's group, and an
+    employee's use booked against the allowance (before any points, so a refusal books
+    nothing). Returns what goes into the booking's metadata."""
+    if not discount:
+        return None
+    from ..cardkinds import consumption, groups
+    from ..cardkinds.errors import NotInDiscountGroup
+
+    value = to_amount(discount.get("amount"), currency, field="discount")
+    rates = groups.load_rates(customer_id=who.customer.pk)
+    if rates is None:
+        raise NotInDiscountGroup("This customer is not in a discount group valid today.", field="discount")
+    items_value = discount.get("items_value")
+    items_value = to_amount(items_value, currency, field="discount") if items_value is not None else value
+    count = int(discount.get("item_count") or 0)
+    recorded = {
+        "discount_group": rates.name,
+        "discount_group_kind": rates.kind,
+        "group_discount": str(value),
+        "discounted_items_value": str(items_value),
+        "discounted_items": count,
+    }
+    if rates.is_employee:
+        row = consumption.book(
+            who.customer, items_value, value, count, currency, note, receipt=receipt, idem=derived(idem, "consumption")
+        )
+        recorded["employee_consumption"] = row.pk
+    return recorded
+
+
+def record_sale(who: Identified, amount, currency, receipt, note, actor, idem, discount=None) -> Result:
     currency = validate_currency(currency)
-    amount = to_amount(amount, currency)
+    if discount and amount is not None and amount == 0:
+        amount = Decimal(0)  # all of it discounted (an employee's 100 %): no points
+    else:
+        amount = to_amount(amount, currency)
     program = programs.get_program()
     result = Result(who.customer, who.card, amount=amount, currency=currency)
     if currency != programs.currency():
@@ -102,8 +137,19 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -
         raise CurrencyMismatch(
             f"Points are earned on sales in {programs.currency()}; this sale is in {currency}."
         )
-    if not program.enabled:
-        return result
+    if not discount:
+        if not program.enabled:
+            return result
+        return _earn(who, amount, currency, receipt, note, actor, idem, program, result, None)
+    with transaction.atomic():  # the use of the allowance and the points, or nothing
+        recorded = _sale_discount(who, discount, currency, receipt, note, idem)
+        result.discount = Decimal(recorded["group_discount"])
+        if not program.enabled or amount <= 0:
+            return result
+        return _earn(who, amount, currency, receipt, note, actor, idem, program, result, recorded)
+
+
+def _earn(who, amount, currency, receipt, note, actor, idem, program, result, recorded) -> Result:
     points = earning.amount_points(program, amount, badge_perks.earn_multiplier(who.customer.pk))
     if points <= 0:
         return result
@@ -124,6 +170,7 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -
                 "base": str(amount),
                 "currency": currency,
                 "raw_points": str((amount * earning.earn_ratio(program)).quantize(Decimal("0.001"))),
+                **(recorded or {}),
             },
         ),
         idem,

@@ -67,16 +67,14 @@ def pending_hold(checkout) -> Optional[Hold]:
 
 def total_before_wallet(checkout, lines, discounts, manager) -> TaxedMoney:
     """Saleor's own total (subtotal + shipping - discount, taxes by the tax plugins)
-    less the points discount, without the wallet: what the applied amount is capped by."""
-    from ..loyalty.checkout import points_discount
+    less the plugin's discounts in their documented order (group, badge, points,
+    wallet-payment promotion: ``cardkinds.chain``), without the wallet: what the
+    applied amount is capped by."""
+    from ..cardkinds import chain
 
-    subtotal = manager.calculate_checkout_subtotal(checkout, lines, discounts)
-    shipping = manager.calculate_checkout_shipping(checkout, lines, discounts)
-    total = subtotal + shipping - checkout.discount
-    zero = Money(0, checkout.currency)
-    total = max(total, TaxedMoney(zero, zero))
-    # Discounts (loyalty points) come first; the wallet pays what is left.
-    return total - points_discount(checkout, lines, total, discounts)
+    total = chain.saleor_total(checkout, lines, discounts, manager)
+    # Discounts come first; the wallet pays what is left.
+    return chain.before_wallet(checkout, lines, discounts, total)
 
 
 def lowered_total(checkout, previous_value: TaxedMoney) -> TaxedMoney:

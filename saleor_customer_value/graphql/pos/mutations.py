@@ -65,6 +65,18 @@ class PosAmountInput(PosWriteInputBase, graphene.InputObjectType):
     currency = graphene.String(required=True)
 
 
+class PosSaleDiscountInput(graphene.InputObjectType):
+    amount = Decimal(
+        required=True,
+        description=(
+            "The card discount the till granted (from posCustomerLookup's discountGroup), "
+            "in the sale's currency."
+        ),
+    )
+    item_count = graphene.Int(description="How many items it covered (an employee's count allowance).")
+    items_value = Decimal(description="Gross value of the discounted items before the discount (default: the discount).")
+
+
 class PosPointsRedeemInput(PosWriteInputBase, graphene.InputObjectType):
     customer = graphene.Field(PosCustomerInput, required=True)
     points = graphene.Int(required=True, description="Whole points, a multiple of the rate's step.")
@@ -105,24 +117,37 @@ class PosMutation(CustomerValueMutation):
 
 class PosSaleRecord(PosMutation):
     points_earned = graphene.Int(required=True, default_value=0)
+    discount = graphene.Field(Money, description="The card discount recorded with the sale.")
 
     class Arguments:
         input = PosAmountInput(required=True)
+        discount = PosSaleDiscountInput(
+            description=(
+                "The card discount granted on this sale, recorded in the booking's metadata; "
+                "for an employee group it is booked against the monthly allowance "
+                "(ALLOWANCE_EXCEEDED: nothing is booked). With a discount, amount may be 0."
+            )
+        )
 
     class Meta:
         description = (
             "Record an in-store sale: the customer earns points by the program's rules "
-            "(reason POINTS_EARNED, the receipt as reference). Requires USE_POS."
+            "(reason POINTS_EARNED, the receipt as reference) on what was paid, with the "
+            "card discount the till granted (an employee's use is booked against the "
+            "allowance). Requires USE_POS."
         )
 
     @classmethod
-    def perform_mutation(cls, _root, info, input):
+    def perform_mutation(cls, _root, info, input, discount=None):
         note, receipt, idem = cls.clean(info, input)
         who = identify(input["customer"])
         result = bookings.record_sale(
-            who, input["amount"], input["currency"], receipt, note, request_actor(info), idem
+            who, input["amount"], input["currency"], receipt, note, request_actor(info), idem,
+            discount=dict(discount) if discount else None,
         )
-        return cls.answer(result, points_earned=result.points)
+        return cls.answer(
+            result, points_earned=result.points, discount=result_money(result.discount, result.currency)
+        )
 
 
 class PosWalletPay(PosMutation):

@@ -64,6 +64,10 @@ class PosCustomer(graphene.ObjectType):
     wallets = graphene.List(graphene.NonNull(PosWalletBalance), required=True)
     points = graphene.Field(PosPoints, required=True)
     badges = graphene.Field("saleor_customer_value.graphql.badges.types.CustomerBadges", required=True)
+    discount_group = graphene.Field(
+        "saleor_customer_value.graphql.cardkinds.types.PosDiscountGroup",
+        description="The customer's discount group valid today and the percentages that apply (null: none).",
+    )
 
     class Meta:
         description = "A customer identified at a till."
@@ -73,6 +77,12 @@ class PosCustomer(graphene.ObjectType):
         from ..badges.types import badges_of  # badges and tier, as the staff console shows them
 
         return badges_of(root.customer)
+
+    @staticmethod
+    def resolve_discount_group(root: CustomerView, _info):
+        from ..cardkinds.types import pos_group_of
+
+        return pos_group_of(root.customer)
 
     @staticmethod
     def of(view: CustomerView) -> CustomerView:

@@ -94,6 +94,7 @@ export type CustomerBadgeStatusEnum =
 
 export type CustomerValueErrorCode =
   | 'ACTION_ALREADY_RECORDED'
+  | 'ALLOWANCE_EXCEEDED'
   | 'ALREADY_REVERSED'
   | 'BADGE_REQUIRED'
   | 'BATCH_NOT_READY'
@@ -120,6 +121,7 @@ export type CustomerValueErrorCode =
   | 'NEGATIVE_BALANCE'
   | 'NOT_ENOUGH_POINTS'
   | 'NOT_FOUND'
+  | 'NOT_IN_DISCOUNT_GROUP'
   | 'NOT_REVERSIBLE'
   | 'OFFLINE_BOOKING_TOO_OLD'
   | 'PASSWORD_ENTIRELY_NUMERIC'
@@ -301,6 +303,7 @@ export type PermissionEnum =
   | 'MANAGE_CARDS'
   | 'MANAGE_CHECKOUTS'
   | 'MANAGE_DISCOUNTS'
+  | 'MANAGE_DISCOUNT_GROUPS'
   | 'MANAGE_GIFT_CARD'
   | 'MANAGE_LOYALTY'
   | 'MANAGE_MENUS'
