@@ -57,3 +57,10 @@ class CustomerValueErrorCode(Enum):
     OFFLINE_BOOKING_TOO_OLD = "offline_booking_too_old"
     # Loyalty points (appended)
     PRODUCTS_EXCLUDED_FROM_POINTS = "products_excluded_from_points"
+    # Debit cards (credit lines)
+    CREDIT_LIMIT_EXCEEDED = "credit_limit_exceeded"
+    OVERDUE = "overdue"
+    CREDIT_LINE_SUSPENDED = "credit_line_suspended"
+    CREDIT_LIMIT_BELOW_USED = "credit_limit_below_used"
+    NO_CREDIT_LINE = "no_credit_line"
+    CREDIT_LINE_EXISTS = "credit_line_exists"

@@ -8,6 +8,14 @@ from .badges import (
     RewardRedemption,
 )
 from .cards import Card, CardBatch, CardBatchStatus, CardKind, CardState
+from .credit import (
+    BillingCycle,
+    CreditLimitChange,
+    CreditLine,
+    CreditLineStatus,
+    CreditStatement,
+    StatementStatus,
+)
 from .customers import Customer
 from .holds import Hold, HoldStatus
 from .idempotency import IdempotencyRecord
@@ -46,6 +54,12 @@ __all__ = [
     "CardKind",
     "CardState",
     "Customer",
+    "BillingCycle",
+    "CreditLimitChange",
+    "CreditLine",
+    "CreditLineStatus",
+    "CreditStatement",
+    "StatementStatus",
     "Entry",
     "Hold",
     "HoldStatus",
