@@ -9,6 +9,7 @@ import graphene
 from .badges.schema import BadgeMutations, BadgeQueries
 from .inputs import guard_queries
 from .cards.schema import CardMutations, CardQueries
+from .credit.schema import CreditMutations, CreditQueries
 from .ledger.schema import LedgerMutations, LedgerQueries
 from .loyalty.schema import LoyaltyMutations, LoyaltyQueries
 from .pos.schema import PosMutations, PosQueries
@@ -19,6 +20,7 @@ from .webhooks.schema import WebhookMutations, WebhookQueries
 
 
 class CustomerValueQueries(
+    CreditQueries,
     WebhookQueries,
     BadgeQueries, ReportQueries, LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
 ):
@@ -29,6 +31,7 @@ guard_queries(CustomerValueQueries)
 
 
 class CustomerValueMutations(
+    CreditMutations,
     PosSyncMutations,
     WebhookMutations,
     BadgeMutations, ReportMutations, LedgerMutations, PosMutations, CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType
