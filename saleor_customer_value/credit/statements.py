@@ -104,14 +104,14 @@ def close_cycle(line: CreditLine, end: Optional[datetime] = None) -> Optional[Cr
 
 
 def close_due_cycles(now: Optional[datetime] = None) -> List[CreditStatement]:
-    """Close every cycle that ended (monthly boundaries), catching up missed ones, one
-    line per DB transaction; then e-mail what was closed."""
+    """Close every line whose monthly cycle has ended, at the moment the task runs (the
+    statement's ``period_end`` is when it was closed: every booking up to then is on
+    it), one line per DB transaction; then e-mail what is not sent yet."""
     now = now or timezone.now()
     closed = []
     for line in CreditLine.objects.select_related("account").order_by("pk"):
-        while next_cycle_end(line.cycle_start) <= now:
-            statement = close_cycle(line, next_cycle_end(line.cycle_start))
-            line.refresh_from_db()
+        if next_cycle_end(line.cycle_start) <= now:
+            statement = close_cycle(line, now)
             if statement is not None:
                 closed.append(statement)
     send_pending_emails()
