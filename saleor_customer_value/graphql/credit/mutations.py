@@ -3,6 +3,7 @@ suspend, close cycles and record payments; the shopper asks for a gateway token;
 till pays on credit [USE_POS]. Thin adapters over ``credit/``."""
 import graphene
 from django.conf import settings
+from django.utils.translation import gettext as _
 from saleor.graphql.core.scalars import Decimal
 
 from ...credit import lines, payments, statements
@@ -236,7 +237,8 @@ class PosCreditPay(PosMutation):
             input["amount"],
             request_actor(info),
             References(external_reference=receipt, card_id=who.card.pk if who.card else None),
-            customer_note=f"Bought in store, billed later (receipt {receipt})",
+            customer_note=_("Bought in store, billed later (receipt %(receipt)s)")
+            % {"receipt": receipt},
             note=note,
             metadata={"channel": "pos"},
             idem=idem,
