@@ -6,11 +6,219 @@
 - Reasons ``credit_purchase``, ``credit_settlement``, ``credit_refund`` join the closed
   list ``cv_txn_reason_known``.
 - Credit lines, their limit history and billing statements.
+- The outbox trigger of 0010 skips credit accounts (no bogus points balance event).
 """
 from django.conf import settings
 from django.db import migrations, models
 import django.db.models.deletion
 import django.db.models.expressions
+
+
+# The ledger's outbox trigger of 0010, unchanged except that entries on credit accounts
+# raise no balance event (0010 sent every non-wallet customer account as points).
+OUTBOX_LEDGER = r"""
+CREATE OR REPLACE FUNCTION cv_outbox_ledger() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    e record;
+    v_entries jsonb := '[]'::jsonb;
+    v_txn jsonb;
+    v_change jsonb;
+    v_customer integer;
+    v_custs integer[] := '{}';
+    v_types text[] := '{}';
+    v_payloads jsonb[] := '{}';
+BEGIN
+    v_txn := jsonb_build_object(
+        'id', cv_global_id('LedgerTransaction', NEW.id),
+        'reason', NEW.reason,
+        'createdAt', NEW.created_at,
+        'customerNote', NEW.customer_note,
+        'orderId', cv_global_id('Order', NEW.order_id),
+        'cardId', cv_global_id('Card', NEW.card_id),
+        'externalReference', NEW.external_reference,
+        'reversalOf', cv_global_id('LedgerTransaction', NEW.reversal_of_id),
+        'holdId', NEW.hold_id,
+        'isClawback', NEW.is_clawback);
+    FOR e IN
+        SELECT en.unit, en.amount * en.direction AS change, en.balance_after,
+               a.id AS account_id, a.kind, a.customer_id, a.system_code, a.held
+          FROM customer_value_entry en
+          JOIN customer_value_account a ON a.id = en.account_id
+         WHERE en.transaction_id = NEW.id
+         ORDER BY en.id
+    LOOP
+        v_entries := v_entries || jsonb_build_object(
+            'account', CASE WHEN e.kind = 'system' THEN 'system:' || e.system_code
+                            ELSE e.kind END,
+            'customerId', e.customer_id,
+            'unit', e.unit,
+            'amount', cv_amount_text(e.change, e.unit));
+        IF e.kind IN ('system', 'credit') THEN
+            -- credit lines (0016) have no balance event of their own: their bookings
+            -- are in the transaction event.
+            CONTINUE;
+        END IF;
+        v_change := jsonb_build_object(
+            'transactionId', v_txn->'id',
+            'reason', NEW.reason,
+            'reversalOf', v_txn->'reversalOf',
+            'externalReference', NEW.external_reference,
+            'change', cv_amount_text(e.change, e.unit),
+            'balance', jsonb_build_object(
+                'posted', cv_amount_text(e.balance_after, e.unit),
+                'held', cv_amount_text(e.held, e.unit),
+                'available', cv_amount_text(e.balance_after - e.held, e.unit)));
+        IF e.kind = 'wallet' THEN
+            v_custs := array_append(v_custs, e.customer_id);
+            v_types := array_append(v_types, 'customer_value_wallet_balance_changed');
+            v_payloads := array_append(v_payloads,
+                                       v_change || jsonb_build_object('currency', e.unit));
+        ELSE
+            v_custs := array_append(v_custs, e.customer_id);
+            v_types := array_append(v_types, 'customer_value_points_balance_changed');
+            v_payloads := array_append(v_payloads, v_change || jsonb_build_object(
+                    'pending', (SELECT coalesce(sum(l.points), 0)
+                                  FROM customer_value_pointslot l
+                                 WHERE l.account_id = e.account_id
+                                   AND l.status = 'pending'),
+                    'expiring', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                                        'points', x.points, 'expiresAt', x.expires_at)
+                                        ORDER BY x.expires_at), '[]'::jsonb)
+                                   FROM (SELECT l.expires_at, sum(l.remaining) AS points
+                                           FROM customer_value_pointslot l
+                                          WHERE l.account_id = e.account_id
+                                            AND l.status = 'active' AND l.remaining > 0
+                                            AND l.expires_at IS NOT NULL
+                                          GROUP BY l.expires_at
+                                          ORDER BY l.expires_at LIMIT 3) x)));
+        END IF;
+    END LOOP;
+    v_custs := array_append(v_custs, NEW.customer_id);
+    v_types := array_append(v_types,
+        CASE WHEN NEW.reversal_of_id IS NULL THEN 'customer_value_transaction_posted'
+             ELSE 'customer_value_transaction_reversed' END);
+    v_payloads := array_append(v_payloads, v_txn || jsonb_build_object('entries', v_entries));
+    PERFORM cv_outbox_add_all(v_custs, v_types, v_payloads);
+    IF NEW.reason = 'gift_voucher_sale' AND NEW.reversal_of_id IS NULL THEN
+        SELECT c.id INTO v_customer
+          FROM order_order o JOIN customer_value_customer c ON c.user_id = o.user_id
+         WHERE o.id = NEW.order_id;
+        PERFORM cv_outbox_add(v_customer, 'customer_value_gift_voucher_issued',
+            jsonb_build_object(
+                'giftCardId', cv_global_id('GiftCard', (NEW.metadata->>'gift_card_id')::bigint),
+                'orderId', v_txn->'orderId',
+                'transactionId', v_txn->'id',
+                'amount', (SELECT cv_amount_text(en.amount, en.unit)
+                             FROM customer_value_entry en
+                            WHERE en.transaction_id = NEW.id LIMIT 1),
+                'currency', (SELECT en.unit FROM customer_value_entry en
+                              WHERE en.transaction_id = NEW.id LIMIT 1)));
+    END IF;
+    RETURN NULL;
+END $$;
+"""
+
+OUTBOX_LEDGER_BACKWARD = r"""
+CREATE OR REPLACE FUNCTION cv_outbox_ledger() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    e record;
+    v_entries jsonb := '[]'::jsonb;
+    v_txn jsonb;
+    v_change jsonb;
+    v_customer integer;
+    v_custs integer[] := '{}';
+    v_types text[] := '{}';
+    v_payloads jsonb[] := '{}';
+BEGIN
+    v_txn := jsonb_build_object(
+        'id', cv_global_id('LedgerTransaction', NEW.id),
+        'reason', NEW.reason,
+        'createdAt', NEW.created_at,
+        'customerNote', NEW.customer_note,
+        'orderId', cv_global_id('Order', NEW.order_id),
+        'cardId', cv_global_id('Card', NEW.card_id),
+        'externalReference', NEW.external_reference,
+        'reversalOf', cv_global_id('LedgerTransaction', NEW.reversal_of_id),
+        'holdId', NEW.hold_id,
+        'isClawback', NEW.is_clawback);
+    FOR e IN
+        SELECT en.unit, en.amount * en.direction AS change, en.balance_after,
+               a.id AS account_id, a.kind, a.customer_id, a.system_code, a.held
+          FROM customer_value_entry en
+          JOIN customer_value_account a ON a.id = en.account_id
+         WHERE en.transaction_id = NEW.id
+         ORDER BY en.id
+    LOOP
+        v_entries := v_entries || jsonb_build_object(
+            'account', CASE WHEN e.kind = 'system' THEN 'system:' || e.system_code
+                            ELSE e.kind END,
+            'customerId', e.customer_id,
+            'unit', e.unit,
+            'amount', cv_amount_text(e.change, e.unit));
+        IF e.kind = 'system' THEN
+            CONTINUE;
+        END IF;
+        v_change := jsonb_build_object(
+            'transactionId', v_txn->'id',
+            'reason', NEW.reason,
+            'reversalOf', v_txn->'reversalOf',
+            'externalReference', NEW.external_reference,
+            'change', cv_amount_text(e.change, e.unit),
+            'balance', jsonb_build_object(
+                'posted', cv_amount_text(e.balance_after, e.unit),
+                'held', cv_amount_text(e.held, e.unit),
+                'available', cv_amount_text(e.balance_after - e.held, e.unit)));
+        IF e.kind = 'wallet' THEN
+            v_custs := array_append(v_custs, e.customer_id);
+            v_types := array_append(v_types, 'customer_value_wallet_balance_changed');
+            v_payloads := array_append(v_payloads,
+                                       v_change || jsonb_build_object('currency', e.unit));
+        ELSE
+            v_custs := array_append(v_custs, e.customer_id);
+            v_types := array_append(v_types, 'customer_value_points_balance_changed');
+            v_payloads := array_append(v_payloads, v_change || jsonb_build_object(
+                    'pending', (SELECT coalesce(sum(l.points), 0)
+                                  FROM customer_value_pointslot l
+                                 WHERE l.account_id = e.account_id
+                                   AND l.status = 'pending'),
+                    'expiring', (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                                        'points', x.points, 'expiresAt', x.expires_at)
+                                        ORDER BY x.expires_at), '[]'::jsonb)
+                                   FROM (SELECT l.expires_at, sum(l.remaining) AS points
+                                           FROM customer_value_pointslot l
+                                          WHERE l.account_id = e.account_id
+                                            AND l.status = 'active' AND l.remaining > 0
+                                            AND l.expires_at IS NOT NULL
+                                          GROUP BY l.expires_at
+                                          ORDER BY l.expires_at LIMIT 3) x)));
+        END IF;
+    END LOOP;
+    v_custs := array_append(v_custs, NEW.customer_id);
+    v_types := array_append(v_types,
+        CASE WHEN NEW.reversal_of_id IS NULL THEN 'customer_value_transaction_posted'
+             ELSE 'customer_value_transaction_reversed' END);
+    v_payloads := array_append(v_payloads, v_txn || jsonb_build_object('entries', v_entries));
+    PERFORM cv_outbox_add_all(v_custs, v_types, v_payloads);
+    IF NEW.reason = 'gift_voucher_sale' AND NEW.reversal_of_id IS NULL THEN
+        SELECT c.id INTO v_customer
+          FROM order_order o JOIN customer_value_customer c ON c.user_id = o.user_id
+         WHERE o.id = NEW.order_id;
+        PERFORM cv_outbox_add(v_customer, 'customer_value_gift_voucher_issued',
+            jsonb_build_object(
+                'giftCardId', cv_global_id('GiftCard', (NEW.metadata->>'gift_card_id')::bigint),
+                'orderId', v_txn->'orderId',
+                'transactionId', v_txn->'id',
+                'amount', (SELECT cv_amount_text(en.amount, en.unit)
+                             FROM customer_value_entry en
+                            WHERE en.transaction_id = NEW.id LIMIT 1),
+                'currency', (SELECT en.unit FROM customer_value_entry en
+                              WHERE en.transaction_id = NEW.id LIMIT 1)));
+    END IF;
+    RETURN NULL;
+END $$;
+"""
 
 
 class Migration(migrations.Migration):
@@ -192,4 +400,5 @@ class Migration(migrations.Migration):
             "ALTER TABLE customer_value_account ALTER COLUMN credit_limit SET DEFAULT 0;",
             "ALTER TABLE customer_value_account ALTER COLUMN credit_limit DROP DEFAULT;",
         ),
+        migrations.RunSQL(OUTBOX_LEDGER, OUTBOX_LEDGER_BACKWARD),
     ]

@@ -99,3 +99,18 @@ def test_only_credit_lines_have_a_limit(line):
                 "actor_label, note, customer_note, external_reference, is_clawback, metadata) "
                 "VALUES ('credit_bogus', now(), 'system', '', '', '', '', false, '{}')"
             )
+
+
+@committing
+def test_a_credit_booking_is_in_the_transaction_event_without_a_balance_event(line, sales):
+    from saleor_customer_value.models import OutboxEvent
+
+    service.transfer(
+        line.account, sales, Decimal("12.00"),
+        service.Posting(reason=Reason.CREDIT_PURCHASE, actor=Actor.system("tests")),
+    )
+
+    events = list(OutboxEvent.objects.values_list("event_type", flat=True))
+    assert events == ["customer_value_transaction_posted"]
+    payload = OutboxEvent.objects.get().payload
+    assert [e["account"] for e in payload["entries"]] == ["credit", "system:credit_sales"]
