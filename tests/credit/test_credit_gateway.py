@@ -151,3 +151,23 @@ def test_a_refund_gives_the_amount_back_to_the_credit_line(
     assert data["orderErrors"] == []
     assert credit_account(customer_user).posted == Decimal("-25.000")
     assert LedgerTransaction.objects.filter(reason="credit_refund").count() == 1
+
+
+ORDER_CANCEL = """
+mutation($id: ID!) { orderCancel(id: $id) { order { status } orderErrors { code message } } }
+"""
+
+
+def test_a_cancelled_order_gives_the_whole_amount_back(
+    customer_api, customer_user, staff_api, staff_user, variant, shipping_method
+):
+    from ..conftest import global_id, grant
+
+    open_line(customer_user, "45.00")
+    pay_on_credit(customer_api, credit_checkout(customer_api, variant, shipping_method))
+    grant(staff_user, "manage_orders")
+
+    data = staff_api.execute(ORDER_CANCEL, {"id": global_id("Order", Order.objects.get().pk)})
+
+    assert data["orderCancel"]["orderErrors"] == []
+    assert credit_account(customer_user).posted == Decimal("0")
