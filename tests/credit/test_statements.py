@@ -272,3 +272,40 @@ def test_the_periodic_task_closes_ended_cycles(customer_user, till):  # noqa: F8
     assert again == []
     assert CreditStatement.objects.get().emailed_at is not None
     assert len(mail.outbox) == 1
+
+
+def test_statement_links_work_for_the_owner_only(customer_api, customer_user, other_customer, till):  # noqa: F811
+    # given a closed statement
+    open_line(customer_user, "100.00")
+    pos_pay(till, customer_user, "10.00", "k-1")
+    statements.close_cycle(CreditLine.objects.get())
+    mine = customer_api.execute("{ myCreditLines { statements { csvUrl pdfUrl } } }")
+    links = mine["myCreditLines"][0]["statements"][0]
+
+    # when the owner opens the PDF link
+    pdf = Client().get(links["pdfUrl"].replace("http://testserver", ""))
+
+    # then it is the statement's PDF; a tampered link and another customer's view get nothing
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Type"] == "application/pdf"
+    tampered = links["csvUrl"].replace("http://testserver", "")[:-3] + "xx/"
+    assert Client().get(tampered).status_code == 403
+    others = ApiClient(user=other_customer).execute("{ myCreditLines { id } }")
+    assert others["myCreditLines"] == []
+
+
+def test_the_till_sees_the_credit_line_of_a_looked_up_customer(customer_user, till):  # noqa: F811
+    open_line(customer_user, "100.00")
+    pos_pay(till, customer_user, "30.00", "k-1")
+
+    data = till.execute(
+        """query($email: String) { posCustomerLookup(email: $email) { customers {
+             creditLines { currency available { amount } owed { amount } overdue limitHistory { note } }
+           } customerValueErrors { code } } }""",
+        {"email": customer_user.email},
+    )
+
+    assert data["posCustomerLookup"]["customers"][0]["creditLines"] == [
+        {"currency": "EUR", "available": {"amount": 70.0}, "owed": {"amount": 30.0},
+         "overdue": False, "limitHistory": None}
+    ]

@@ -64,9 +64,24 @@ class PosCustomer(graphene.ObjectType):
     wallets = graphene.List(graphene.NonNull(PosWalletBalance), required=True)
     points = graphene.Field(PosPoints, required=True)
     badges = graphene.Field("saleor_customer_value.graphql.badges.types.CustomerBadges", required=True)
+    credit_lines = graphene.List(
+        graphene.NonNull("saleor_customer_value.graphql.credit.types.CreditLine"),
+        required=True,
+        description="Credit lines (debit card): limit, what is still available, overdue.",
+    )
 
     class Meta:
         description = "A customer identified at a till."
+
+    @staticmethod
+    def resolve_credit_lines(root: CustomerView, _info):
+        from ...models import CreditLine
+
+        return list(
+            CreditLine.objects.select_related("account", "customer__user")
+            .filter(customer=root.customer)
+            .order_by("currency")
+        )
 
     @staticmethod
     def resolve_badges(root: CustomerView, _info):
