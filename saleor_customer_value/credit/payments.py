@@ -61,7 +61,7 @@ def overdue_statement(line: CreditLine, today=None) -> Optional[CreditStatement]
     )
 
 
-def _check_usable(line: CreditLine):
+def check_usable(line: CreditLine):
     if line.status != CreditLineStatus.ACTIVE:
         raise CreditLineSuspended(
             _("This credit line is %(status)s: it cannot be used for purchases.")
@@ -110,7 +110,7 @@ def purchase(
         Account.objects.select_for_update().filter(pk=line.account_id).first()
         line = CreditLine.objects.select_related("account").get(pk=line.pk)
         if not _already_used(idem):  # a replay answers with the first booking
-            _check_usable(line)
+            check_usable(line)
         return service.transfer(
             line.account,
             accounts.system_account(SystemAccountCode.CREDIT_SALES, currency),

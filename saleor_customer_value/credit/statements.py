@@ -14,7 +14,7 @@ account ``credit_settlements`` to the line's account; it counts towards every op
 statement (each one's ``amount_due`` includes the earlier ones), and a statement whose
 ``paid_amount`` reaches ``amount_due`` is ``paid``. A statement is also paid once
 nothing at all is owed on the line (e.g. after refunds). An open statement past its due
-date makes the line overdue (``payments._check_usable``).
+date makes the line overdue (``payments.check_usable``).
 
 Cycles with no bookings and nothing owed produce no statement (nothing to bill); the
 cycle still moves on.

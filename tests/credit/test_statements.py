@@ -12,7 +12,9 @@ from saleor_customer_value.models import CreditLine, CreditStatement
 
 from ..conftest import ApiClient, global_id, grant
 from ..pos.conftest import till  # noqa: F401  (fixture)
-from .conftest import CREDIT_LINE_FIELDS, credit_staff, open_line, pos_pay  # noqa: F401
+from .conftest import (  # noqa: F401
+    CREDIT_LINE_FIELDS, credit_checkout, credit_staff, open_line, pos_pay, token_for,
+)
 
 LINE_CREATE = """
 mutation($input: CreditLineCreateInput!) {
@@ -190,7 +192,9 @@ def test_a_partial_payment_leaves_the_statement_open(credit_staff, customer_user
     assert paid["creditLine"]["statements"][0]["status"] == "OPEN"
 
 
-def test_an_overdue_line_is_refused_until_paid(credit_staff, customer_user, till):  # noqa: F811
+def test_an_overdue_line_is_refused_until_paid(
+    credit_staff, customer_user, customer_api, till, variant, shipping_method  # noqa: F811
+):
     # given a closed cycle whose due date has passed without payment
     open_line(customer_user, "100.00", due_days=7)
     pos_pay(till, customer_user, "20.00", "k-1")
@@ -204,6 +208,10 @@ def test_an_overdue_line_is_refused_until_paid(credit_staff, customer_user, till
     assert refused["customerValueErrors"][0]["code"] == "OVERDUE"
     assert "was due on" in refused["customerValueErrors"][0]["message"]
     assert CreditLine.objects.get().account.posted == Decimal("-20.000")
+    # and online too: no payment token while the bill is overdue
+    token = token_for(customer_api, credit_checkout(customer_api, variant, shipping_method))
+    assert token["token"] is None
+    assert token["customerValueErrors"][0]["code"] == "OVERDUE"
 
     # and once the bill is paid, buying works again
     credit_staff.execute(PAYMENT_RECORD, {"customer": user_id(customer_user), "amount": "20.00"})

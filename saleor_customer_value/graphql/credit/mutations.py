@@ -199,7 +199,10 @@ class CheckoutCreditPaymentToken(CustomerValueMutation):
         checkout_id = graphene.ID(required=True)
 
     class Meta:
-        description = "A payment token for paying the caller's checkout on their credit line."
+        description = (
+            "A payment token for paying the caller's checkout on their credit line "
+            "(NO_CREDIT_LINE, CREDIT_LINE_SUSPENDED, OVERDUE are refused here already)."
+        )
 
     @classmethod
     def perform_mutation(cls, _root, info, checkout_id):
@@ -207,6 +210,8 @@ class CheckoutCreditPaymentToken(CustomerValueMutation):
         line = lines.require_line(
             accounts.customer_for_user(info.context.user), checkout.currency
         )
+        # Early, clear refusals; the charge checks again under the account lock.
+        payments.check_usable(line)
         return cls(
             token=payments.issue_token(checkout),
             gateway=payments.CREDIT_GATEWAY_ID,
