@@ -317,3 +317,53 @@ def test_the_till_sees_the_credit_line_of_a_looked_up_customer(customer_user, ti
         {"currency": "EUR", "available": {"amount": 70.0}, "owed": {"amount": 30.0},
          "overdue": False, "limitHistory": None}
     ]
+
+
+def test_an_unpaid_bill_is_carried_into_the_next_and_one_payment_settles_both(
+    credit_staff, customer_user, till  # noqa: F811
+):
+    # given statement 1 (20.00) unpaid and statement 2 (20.00 + 15.00 new = 35.00)
+    line = open_line(customer_user, "100.00")
+    pos_pay(till, customer_user, "20.00", "k-1")
+    first = statements.close_cycle(line)
+    pos_pay(till, customer_user, "15.00", "k-2")
+    second = statements.close_cycle(line)
+    assert (first.amount_due, second.amount_due) == (Decimal("20.000"), Decimal("35.000"))
+
+    # when the customer pays 20.00, then 15.00
+    credit_staff.execute(PAYMENT_RECORD, {"customer": user_id(customer_user), "amount": "20.00"})
+    after_first = {s.number: (s.status, s.paid_amount) for s in CreditStatement.objects.all()}
+    credit_staff.execute(PAYMENT_RECORD, {"customer": user_id(customer_user), "amount": "15.00"})
+    after_second = {s.number: (s.status, s.paid_amount) for s in CreditStatement.objects.all()}
+
+    # then the first bill is paid at once, the second once everything is paid
+    assert after_first == {1: ("paid", Decimal("20.000")), 2: ("open", Decimal("20.000"))}
+    assert after_second == {1: ("paid", Decimal("20.000")), 2: ("paid", Decimal("35.000"))}
+
+
+def test_staff_read_a_customers_lines_with_manage_credit_or_view_ledger(
+    staff_api, staff_user, customer_user
+):
+    open_line(customer_user, "100.00")
+    query = """query($id: ID!) { customerCreditLines(customerId: $id) { limit { amount } } }"""
+
+    refused = staff_api.post(query, {"id": user_id(customer_user)})
+    grant(staff_user, "view_ledger")
+    allowed = ApiClient(user=staff_user).execute(query, {"id": user_id(customer_user)})
+
+    assert refused["errors"][0]["message"].startswith("You do not have permission")
+    assert allowed["customerCreditLines"] == [{"limit": {"amount": 100.0}}]
+
+
+def test_a_line_with_money_owed_cannot_be_closed(credit_staff, customer_user, till):  # noqa: F811
+    open_line(customer_user, "100.00")
+    pos_pay(till, customer_user, "1.00", "k-1")
+
+    data = credit_staff.execute(
+        """mutation($c: ID!) { creditLineUpdate(customerId: $c, status: CLOSED) {
+             creditLine { status } customerValueErrors { field code } } }""",
+        {"c": user_id(customer_user)},
+    )["creditLineUpdate"]
+
+    assert data["customerValueErrors"] == [{"field": "status", "code": "INVALID"}]
+    assert CreditLine.objects.get().status == "active"
