@@ -24,6 +24,7 @@ INSTALLED_APPS = INSTALLED_APPS + ["saleor_customer_value"]
 PLUGINS = PLUGINS + [
     "saleor_customer_value.plugin.CustomerValuePlugin",
     "saleor_customer_value.gateway_plugin.WalletGatewayPlugin",
+    "saleor_customer_value.gateway_plugin.CreditGatewayPlugin",
 ]
 ROOT_URLCONF = "example_shop.urls"
 

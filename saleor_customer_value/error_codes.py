@@ -60,3 +60,10 @@ class CustomerValueErrorCode(Enum):
     # Card kinds: discount groups, employee consumption (issue 13)
     ALLOWANCE_EXCEEDED = "allowance_exceeded"
     NOT_IN_DISCOUNT_GROUP = "not_in_discount_group"
+    # Debit cards (credit lines)
+    CREDIT_LIMIT_EXCEEDED = "credit_limit_exceeded"
+    OVERDUE = "overdue"
+    CREDIT_LINE_SUSPENDED = "credit_line_suspended"
+    CREDIT_LIMIT_BELOW_USED = "credit_limit_below_used"
+    NO_CREDIT_LINE = "no_credit_line"
+    CREDIT_LINE_EXISTS = "credit_line_exists"

@@ -17,6 +17,7 @@ class CustomerValuePermissions(BasePermissionEnum):
     USE_POS = "customer_value.use_pos"
     VIEW_LEDGER = "customer_value.view_ledger"
     MANAGE_DISCOUNT_GROUPS = "customer_value.manage_discount_groups"
+    MANAGE_CREDIT = "customer_value.manage_credit"
 
 
 PERMISSION_DESCRIPTIONS = {
@@ -27,6 +28,9 @@ PERMISSION_DESCRIPTIONS = {
     CustomerValuePermissions.VIEW_LEDGER: "Read the ledger's audit trail and reports.",
     CustomerValuePermissions.MANAGE_DISCOUNT_GROUPS: (
         "Manage discount groups, members, the wallet-payment promotion and employee consumption."
+    ),
+    CustomerValuePermissions.MANAGE_CREDIT: (
+        "Grant credit lines, change limits, close billing cycles, record bill payments."
     ),
 }
 

@@ -33,4 +33,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_customer_value.webhooks.tasks.prune_webhook_log_task",
         "schedule": timedelta(hours=24),
     },
+    "customer-value-close-credit-cycles": {
+        "task": "saleor_customer_value.credit.tasks.close_credit_cycles_task",
+        "schedule": timedelta(hours=1),
+    },
 }

@@ -19,3 +19,6 @@ from .badges import tasks as badge_tasks  # noqa: E402,F401
 
 # Webhooks: outbox dispatch and log pruning.
 from .webhooks import tasks as webhook_tasks  # noqa: E402,F401
+
+# Credit lines (debit cards): billing cycles and statement e-mails.
+from .credit import tasks as credit_tasks  # noqa: E402,F401

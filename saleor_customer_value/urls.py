@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from saleor.graphql.views import GraphQLView
 
 from .cards.downloads import card_download
+from .credit.downloads import download as credit_statement_download
 from .cards.downloads import download as card_batch_download
 from .dashboard.urls import urlpatterns as dashboard_urlpatterns
 from .graphql.api import schema
@@ -31,4 +32,5 @@ urlpatterns = [
     url(r"^customer-value/card-batches/(?P<token>[^/]+)/$", card_batch_download, name="customer-value-card-batch-export"),
     url(r"^customer-value/cards/(?P<token>[^/]+)/$", card_download, name="customer-value-card-download"),
     url(r"^customer-value/ledger-exports/(?P<token>[^/]+)/$", ledger_export_download, name="customer-value-ledger-export"),
+    url(r"^customer-value/credit-statements/(?P<token>[^/]+)/$", credit_statement_download, name="customer-value-credit-statement"),
 ] + dashboard_urlpatterns

@@ -23,6 +23,7 @@ from .wallet.conftest import fund_wallet, german_vat  # noqa: F401  (fixture)
 OURS = (
     "saleor_customer_value.plugin.CustomerValuePlugin",
     "saleor_customer_value.gateway_plugin.WalletGatewayPlugin",
+    "saleor_customer_value.gateway_plugin.CreditGatewayPlugin",
 )
 WALLET_APPLY = """
 mutation($id: ID!, $amount: Decimal) {

@@ -10,6 +10,7 @@ from .badges.schema import BadgeMutations, BadgeQueries
 from .cardkinds.schema import CardKindMutations, CardKindQueries
 from .inputs import guard_queries
 from .cards.schema import CardMutations, CardQueries
+from .credit.schema import CreditMutations, CreditQueries
 from .ledger.schema import LedgerMutations, LedgerQueries
 from .loyalty.schema import LoyaltyMutations, LoyaltyQueries
 from .pos.schema import PosMutations, PosQueries
@@ -21,6 +22,7 @@ from .webhooks.schema import WebhookMutations, WebhookQueries
 
 class CustomerValueQueries(
     CardKindQueries,
+    CreditQueries,
     WebhookQueries,
     BadgeQueries, ReportQueries, LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
 ):
@@ -32,6 +34,7 @@ guard_queries(CustomerValueQueries)
 
 class CustomerValueMutations(
     CardKindMutations,
+    CreditMutations,
     PosSyncMutations,
     WebhookMutations,
     BadgeMutations, ReportMutations, LedgerMutations, PosMutations, CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType

@@ -32,6 +32,10 @@ class Reason:
     CARD_MERGE = "card_merge"
     PARTNER_CLEARING = "partner_clearing"
     BREAKAGE = "breakage"
+    # Debit cards (credit lines): bought now, billed later, then paid
+    CREDIT_PURCHASE = "credit_purchase"
+    CREDIT_SETTLEMENT = "credit_settlement"
+    CREDIT_REFUND = "credit_refund"
     # Undoing any of the above
     REVERSAL = "reversal"
 
@@ -57,6 +61,9 @@ class Reason:
         (CARD_MERGE, "Balances merged from another card"),
         (PARTNER_CLEARING, "Clearing between partner merchants"),
         (BREAKAGE, "Breakage"),
+        (CREDIT_PURCHASE, "Bought on the credit line (billed later)"),
+        (CREDIT_SETTLEMENT, "Payment of a credit line bill"),
+        (CREDIT_REFUND, "Refund to the credit line"),
         (REVERSAL, "Reversal"),
     ]
 
@@ -95,6 +102,8 @@ class SystemAccountCode:
     POINTS_ISSUED = "points_issued"
     POINTS_REDEEMED = "points_redeemed"
     CLEARING = "clearing"
+    CREDIT_SALES = "credit_sales"  # goods sold on credit: the other side of receivables
+    CREDIT_SETTLEMENTS = "credit_settlements"  # money customers paid for their bills
 
     CHOICES = [
         (FUNDING, "Top-up funding"),
@@ -111,6 +120,8 @@ class SystemAccountCode:
         (POINTS_ISSUED, "Points issued"),
         (POINTS_REDEEMED, "Points redeemed"),
         (CLEARING, "Partner clearing"),
+        (CREDIT_SALES, "Sales on credit"),
+        (CREDIT_SETTLEMENTS, "Credit bills paid"),
     ]
 
 

@@ -36,6 +36,7 @@ from .actors import Actor
 from .amounts import to_amount
 from .errors import (
     AlreadyReversed,
+    CreditLimitExceeded,
     CurrencyMismatch,
     HoldExpired,
     HoldNotPending,
@@ -138,6 +139,12 @@ def _check_can_spend(account: Account, amount: Decimal, is_clawback: bool = Fals
         raise NegativeBalance(
             f"The points balance is {account.posted:f} after a clawback; points can be "
             "spent again once it is positive."
+        )
+    if account.kind == AccountKind.CREDIT and amount > account.available:
+        raise CreditLimitExceeded(
+            f"Only {account.available:f} {account.unit} of the credit limit of "
+            f"{account.credit_limit:f} is left ({-account.posted:f} owed, "
+            f"{account.held:f} reserved); {amount:f} was requested."
         )
     if amount > account.available:
         raise InsufficientFunds(
@@ -362,7 +369,11 @@ def post(
 ) -> LedgerTransaction:
     """Book one balanced transaction of two or more legs."""
     legs = _validate_legs(list(legs))
-    if posting.reason not in REASONS:
+    if posting.reason not in REASONS or any(
+        leg.account.kind == AccountKind.CREDIT for leg in legs
+    ):
+        # ``cv_post`` checks funds as ``posted - held``; a credit line's limit is
+        # checked here, under the same account lock (and by ``cv_credit_within_limit``).
         # The ORM path raises ValueError only after the funds checks; keep that order.
         return _post_orm(legs, posting, idem)
     return _post_in_db(legs, posting, idem)

@@ -16,6 +16,14 @@ from .cardkinds import (
     WalletPromotion,
 )
 from .cards import Card, CardBatch, CardBatchFile, CardBatchStatus, CardKind, CardState
+from .credit import (
+    BillingCycle,
+    CreditLimitChange,
+    CreditLine,
+    CreditLineStatus,
+    CreditStatement,
+    StatementStatus,
+)
 from .customers import Customer
 from .holds import Hold, HoldStatus
 from .idempotency import IdempotencyRecord
@@ -61,6 +69,12 @@ __all__ = [
     "CardKind",
     "CardState",
     "Customer",
+    "BillingCycle",
+    "CreditLimitChange",
+    "CreditLine",
+    "CreditLineStatus",
+    "CreditStatement",
+    "StatementStatus",
     "Entry",
     "Hold",
     "HoldStatus",

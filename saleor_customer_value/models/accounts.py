@@ -10,7 +10,15 @@ class AccountKind:
     WALLET = "wallet"
     POINTS = "points"
     SYSTEM = "system"
-    CHOICES = [(WALLET, "Wallet"), (POINTS, "Points"), (SYSTEM, "System")]
+    # A debit card's credit line: the customer's receivable, negative while owed,
+    # never below ``-credit_limit`` (see ``credit/``).
+    CREDIT = "credit"
+    CHOICES = [
+        (WALLET, "Wallet"),
+        (POINTS, "Points"),
+        (SYSTEM, "System"),
+        (CREDIT, "Credit line"),
+    ]
 
 
 class Account(models.Model):
@@ -37,6 +45,8 @@ class Account(models.Model):
     unit = models.CharField(max_length=8)
     posted = models.DecimalField(default=0, **MONEY_FIELD)
     held = models.DecimalField(default=0, **MONEY_FIELD)
+    # Only credit accounts have one: how far ``posted - held`` may go below zero.
+    credit_limit = models.DecimalField(default=0, **MONEY_FIELD)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -47,6 +57,7 @@ class Account(models.Model):
             ("manage_cards", "Generate, export, block and replace cards."),
             ("use_pos", "Act as a point-of-sale terminal."),
             ("view_ledger", "Read the ledger's audit trail and reports."),
+            ("manage_credit", "Grant credit lines, close billing cycles, record payments."),
         )
         constraints = [
             models.UniqueConstraint(
@@ -66,14 +77,14 @@ class Account(models.Model):
                     & Q(posted=0, held=0)
                 )
                 | (
-                    Q(kind__in=[AccountKind.WALLET, AccountKind.POINTS])
+                    Q(kind__in=[AccountKind.WALLET, AccountKind.POINTS, AccountKind.CREDIT])
                     & Q(customer__isnull=False, system_code="")
                 ),
                 name="cv_account_kind_shape",
             ),
             models.CheckConstraint(
                 check=Q(kind=AccountKind.POINTS, unit=POINTS_UNIT)
-                | (Q(kind=AccountKind.WALLET) & ~Q(unit=POINTS_UNIT))
+                | (Q(kind__in=[AccountKind.WALLET, AccountKind.CREDIT]) & ~Q(unit=POINTS_UNIT))
                 | Q(kind=AccountKind.SYSTEM),
                 name="cv_account_points_unit",
             ),
@@ -85,6 +96,18 @@ class Account(models.Model):
                 | (Q(posted__gte=0) & Q(posted__gte=models.F("held"))),
                 name="cv_wallet_available_gte_0",
             ),
+            # A credit line: owed value (held included) never beyond the limit stored on
+            # the same row; other kinds have no limit.
+            models.CheckConstraint(
+                check=(
+                    Q(kind=AccountKind.CREDIT)
+                    & Q(credit_limit__gte=0)
+                    & Q(posted__gte=-models.F("credit_limit"))
+                    & Q(posted__gte=models.F("held") - models.F("credit_limit"))
+                )
+                | (~Q(kind=AccountKind.CREDIT) & Q(credit_limit=0)),
+                name="cv_credit_within_limit",
+            ),
         ]
 
     def __str__(self):
@@ -93,7 +116,8 @@ class Account(models.Model):
 
     @property
     def available(self):
-        return self.posted - self.held
+        """What may still be spent: for a credit line, the unused part of the limit."""
+        return self.posted - self.held + self.credit_limit
 
     @property
     def is_points(self):

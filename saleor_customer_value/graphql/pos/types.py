@@ -68,9 +68,24 @@ class PosCustomer(graphene.ObjectType):
         "saleor_customer_value.graphql.cardkinds.types.PosDiscountGroup",
         description="The customer's discount group valid today and the percentages that apply (null: none).",
     )
+    credit_lines = graphene.List(
+        graphene.NonNull("saleor_customer_value.graphql.credit.types.CreditLine"),
+        required=True,
+        description="Credit lines (debit card): limit, what is still available, overdue.",
+    )
 
     class Meta:
         description = "A customer identified at a till."
+
+    @staticmethod
+    def resolve_credit_lines(root: CustomerView, _info):
+        from ...models import CreditLine
+
+        return list(
+            CreditLine.objects.select_related("account", "customer__user")
+            .filter(customer=root.customer)
+            .order_by("currency")
+        )
 
     @staticmethod
     def resolve_badges(root: CustomerView, _info):
