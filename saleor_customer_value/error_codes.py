@@ -67,3 +67,4 @@ class CustomerValueErrorCode(Enum):
     CREDIT_LIMIT_BELOW_USED = "credit_limit_below_used"
     NO_CREDIT_LINE = "no_credit_line"
     CREDIT_LINE_EXISTS = "credit_line_exists"
+    STORED_VALUE_ON_CREDIT = "stored_value_on_credit"

@@ -29,3 +29,11 @@ class LimitBelowUsed(LedgerError):
 
 
 NOTE_REQUIRED = _("A note is required when a credit limit changes.")
+
+
+class StoredValueOnCredit(LedgerError):
+    """Wallet top-ups and gift vouchers are money, not goods: buying them on credit would
+    turn the credit line into cash (spendable at any partner, refundable to a wallet)."""
+
+    code = "STORED_VALUE_ON_CREDIT"
+    field = "checkoutId"

@@ -158,6 +158,18 @@ def refund(paid: LedgerTransaction, amount, actor: Actor, order_id=None, payment
 # --- the Saleor gateway ----------------------------------------------------------------
 
 
+def check_goods_only(checkout):
+    """Refuse a checkout with wallet top-ups or gift vouchers (see StoredValueOnCredit)."""
+    from ..wallet.paid_values import line_kind
+    from .errors import StoredValueOnCredit
+
+    lines = checkout.lines.select_related("variant__product__product_type")
+    if any(line_kind(line) for line in lines):
+        raise StoredValueOnCredit(
+            _("Wallet top-ups and gift vouchers cannot be paid later: pay them with another payment method.")
+        )
+
+
 def issue_token(checkout) -> str:
     return signing.dumps(
         {"checkout": str(checkout.token), "user": checkout.user_id}, salt=_TOKEN_SALT
@@ -202,6 +214,7 @@ def charge(payment_information) -> GatewayResponse:
         return _response(kind, payment_information, False, _("This token belongs to another checkout."))
     user = User.objects.get(pk=claims["user"])
     try:
+        check_goods_only(checkout)
         txn = purchase(
             accounts.customer_for_user(user),
             payment_information.currency,

@@ -100,6 +100,33 @@ def test_without_a_credit_line_no_token_is_issued(customer_api, variant, shippin
     assert data["customerValueErrors"][0]["code"] == "NO_CREDIT_LINE"
 
 
+def test_wallet_top_ups_cannot_be_bought_on_credit(
+    customer_api, customer_user, variant, shipping_method, warehouse
+):
+    from ..wallet.stored_value_flow import add_top_up
+
+    # given a customer with a credit line and a checkout with goods only
+    open_line(customer_user, "500.00")
+    checkout = credit_checkout(customer_api, variant, shipping_method)
+    token = token_for(customer_api, checkout)["token"]
+    assert token
+
+    # when a top-up is added to it
+    assert add_top_up(customer_api, checkout, 50)["customerValueErrors"] == []
+
+    # then no pay-later token is issued any more ...
+    data = token_for(customer_api, checkout)
+    assert data["token"] is None
+    assert data["customerValueErrors"][0]["code"] == "STORED_VALUE_ON_CREDIT"
+
+    # ... and the token obtained before is refused at the charge
+    payment = pay(customer_api, checkout, 95.0, gateway=CREDIT_GATEWAY_ID, token=token)
+    assert payment["paymentErrors"] == []
+    result = complete(customer_api, checkout)
+    assert result["order"] is None and result["checkoutErrors"]
+    assert credit_account(customer_user).posted == Decimal("0")
+
+
 def test_a_forged_token_books_nothing(api_client, customer_user, variant, shipping_method):
     open_line(customer_user, "100.00")
     checkout = credit_checkout(api_client, variant, shipping_method)

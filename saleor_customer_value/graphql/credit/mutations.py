@@ -212,6 +212,7 @@ class CheckoutCreditPaymentToken(CustomerValueMutation):
         )
         # Early, clear refusals; the charge checks again under the account lock.
         payments.check_usable(line)
+        payments.check_goods_only(checkout)
         return cls(
             token=payments.issue_token(checkout),
             gateway=payments.CREDIT_GATEWAY_ID,
