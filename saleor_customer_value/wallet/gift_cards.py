@@ -30,6 +30,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from saleor.core.emails import get_email_context
 from saleor.giftcard.models import GiftCard
@@ -104,17 +105,17 @@ def set_recipient(checkout, email: Optional[str], message: Optional[str]):
     message = (message or "").strip()
     if not email:
         if message:
-            raise InvalidReference("A message needs a recipient e-mail.", field="email")
+            raise InvalidReference(gettext("A message needs a recipient e-mail."), field="email")
         checkout.delete_value_from_private_metadata(RECIPIENT_EMAIL_KEY)
         checkout.delete_value_from_private_metadata(RECIPIENT_MESSAGE_KEY)
     else:
         try:
             validate_email(email)
         except ValidationError:
-            raise InvalidReference(f"{email!r} is not an e-mail address.", field="email")
+            raise InvalidReference(gettext("%(email)s is not an e-mail address.") % {"email": repr(email)}, field="email")
         if len(message) > MESSAGE_MAX_LENGTH:
             raise InvalidReference(
-                f"The message is at most {MESSAGE_MAX_LENGTH} characters.",
+                gettext("The message is at most %(MESSAGE_MAX_LENGTH)s characters.") % {"MESSAGE_MAX_LENGTH": MESSAGE_MAX_LENGTH},
                 field="message",
             )
         checkout.store_value_in_private_metadata(
@@ -131,7 +132,7 @@ class _AlreadyIssued(Exception):
 
 
 def _create_card(amount: Decimal, currency: str) -> GiftCard:
-    for _ in range(5):
+    for _attempt in range(5):
         try:
             with transaction.atomic():
                 return GiftCard.objects.create(
@@ -292,8 +293,7 @@ def _replay(idem, card) -> Optional[Redemption]:
         return None
     if txn.reason != Reason.GIFT_CARD_REDEMPTION or txn.metadata.get("gift_card_id") != card.pk:
         raise IdempotencyConflict(
-            "This idempotency key was already used for a different request; "
-            "send a new key for a new request."
+            gettext("This idempotency key was already used for a different request; send a new key for a new request.")
         )
     wallet = txn.entries.get(account__kind="wallet").account
     return Redemption(card, txn, wallet, replayed=True)
@@ -342,8 +342,7 @@ def _redeem(user, code: str, idem=None) -> Redemption:
         currency = validate_currency(card.currency)
     except CurrencyMismatch as exc:
         raise CurrencyMismatch(
-            f"This gift card is in {card.currency}, which wallets do not hold. "
-            f"{exc.message}",
+            gettext("This gift card is in %(currency)s, which wallets do not hold. %(message)s") % {"currency": card.currency, "message": exc.message},
             field="code",
         )
     amount = card.current_balance_amount

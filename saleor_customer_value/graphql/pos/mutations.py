@@ -16,6 +16,7 @@ from ...pos import bookings, lookup, reversals
 from ..core import CustomerValueError, CustomerValueMutation, has_permissions, request_actor
 from ..inputs import bad_text
 from .types import PosBooking, PosCustomer, PosCustomerLookup, result_money
+from django.utils.translation import gettext as _
 
 USE_POS = CustomerValuePermissions.USE_POS
 
@@ -36,7 +37,7 @@ def _user(customer_id):
         kind, pk = None, None
     user = User.objects.filter(pk=pk).first() if kind == "User" and str(pk).isdigit() else None
     if user is None:
-        raise lookup.CustomerNotFound("No customer has this ID.", field="customerId")
+        raise lookup.CustomerNotFound(_("No customer has this ID."), field="customerId")
     return user
 
 
