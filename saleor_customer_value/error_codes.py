@@ -57,3 +57,5 @@ class CustomerValueErrorCode(Enum):
     OFFLINE_BOOKING_TOO_OLD = "offline_booking_too_old"
     # Loyalty points (appended)
     PRODUCTS_EXCLUDED_FROM_POINTS = "products_excluded_from_points"
+    # Notifications
+    INVALID_TEMPLATE = "invalid_template"

@@ -19,3 +19,6 @@ from .badges import tasks as badge_tasks  # noqa: E402,F401
 
 # Webhooks: outbox dispatch and log pruning.
 from .webhooks import tasks as webhook_tasks  # noqa: E402,F401
+
+# Notifications: sending e-mails and expiry reminders.
+from .notifications import tasks as notification_tasks  # noqa: E402,F401

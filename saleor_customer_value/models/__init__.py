@@ -21,6 +21,16 @@ from .webhooks import (
     PosSyncItem,
     WebhookDelivery,
 )
+from .notifications import (
+    CustomerPreference,
+    Notification,
+    NotificationCategory,
+    NotificationEvent,
+    NotificationSettings,
+    NotificationStatus,
+    NotificationTemplate,
+    PointsCreditedMode,
+)
 from .loyalty import (
     CheckoutPointsReservation,
     LoyaltyActionRecord,
@@ -65,4 +75,12 @@ __all__ = [
     "OutboxEvent",
     "PosSyncItem",
     "WebhookDelivery",
+    "CustomerPreference",
+    "Notification",
+    "NotificationCategory",
+    "NotificationEvent",
+    "NotificationSettings",
+    "NotificationStatus",
+    "NotificationTemplate",
+    "PointsCreditedMode",
 ]

@@ -30,6 +30,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from saleor.core.emails import get_email_context
@@ -47,6 +48,8 @@ from ..ledger.errors import (
 from ..ledger.reasons import Reason, SystemAccountCode
 from ..security import ratelimit
 from .paid_values import GIFT_VOUCHER, booked, order_key
+from ..models import CustomerPreference
+from ..notifications.language import normalize, shop_language, user_language
 
 logger = logging.getLogger(__name__)
 
@@ -245,14 +248,22 @@ def send_gift_voucher_email(order_id, card_ids):
         }
     )
     base = "customer_value/email/gift_voucher"
-    subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
-    email = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"{base}.txt", context),
-        from_email=send_kwargs["from_email"],
-        to=[to],
+    # The buyer's language (stored preference, else the order's); a gift goes out in
+    # the language the buyer ordered in.
+    language = (
+        user_language(buyer)
+        if buyer is not None and not is_gift and CustomerPreference.objects.filter(customer__user=buyer).exclude(language="").exists()
+        else (normalize(order.language_code) or shop_language())
     )
-    email.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        email = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string(f"{base}.txt", context),
+            from_email=send_kwargs["from_email"],
+            to=[to],
+        )
+        email.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
     email.send()
     # Never log a full code.
     logger.info(
