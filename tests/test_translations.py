@@ -156,3 +156,28 @@ def test_without_accept_language_the_customers_stored_language_answers(customer_
     assert english["myNotificationPreferencesUpdate"]["customerValueErrors"][0]["message"] == (
         "'xx' is not a language of the shop."
     )
+
+
+POINTS_HISTORY = """
+query($customer: ID!) {
+  customerPoints(customerId: $customer) {
+    movements(first: 1) { edges { node { reason reasonLabel } } }
+  }
+}
+"""
+
+
+def test_reason_labels_follow_the_request_language(staff_user, customer_user):
+    from .loyalty.conftest import configure, give_points
+
+    configure(enabled=True)
+    give_points(customer_user, 30)
+    grant(staff_user, "manage_loyalty")
+    variables = {"customer": global_id("User", customer_user.pk)}
+
+    _response, german = _post(staff_user, POINTS_HISTORY, variables, HTTP_ACCEPT_LANGUAGE="de")
+    _response, english = _post(staff_user, POINTS_HISTORY, variables, HTTP_ACCEPT_LANGUAGE="en")
+
+    node = lambda data: data["customerPoints"]["movements"]["edges"][0]["node"]  # noqa: E731
+    assert node(german) == {"reason": "POINTS_ADJUSTMENT", "reasonLabel": "Manuelle Punktebuchung"}
+    assert node(english)["reasonLabel"] == "Manual points booking"

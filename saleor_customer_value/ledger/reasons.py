@@ -63,6 +63,12 @@ class Reason:
 
 
 REASONS = [code for code, _label in Reason.CHOICES]
+_REASON_LABELS = dict(Reason.CHOICES)
+
+
+def reason_label(reason: str) -> str:
+    """The reason as the reader's language says it (``Aufladung``, ``Top-up``)."""
+    return str(_REASON_LABELS.get(reason, reason))
 
 
 class ActorType:

@@ -258,3 +258,66 @@ def test_templates_need_manage_notifications(customer_user, staff_api):
             "event": "CARD_BLOCKED", "language": "de", "input": {"subject": "a", "bodyText": "b"},
         })["customerValueNotificationTemplateUpdate"]
         assert [e["code"] for e in data["customerValueErrors"]] == ["PERMISSION_DENIED"]
+
+
+def test_tier_reached_from_the_badge_event_uses_the_german_title(customer_user, shop_site, mailoutbox):
+    # given the badge event as the badge service writes it into the outbox
+    from saleor_customer_value.ledger import accounts
+    from saleor_customer_value.models import Badge, OutboxEvent
+    from saleor_customer_value.notifications import outbox
+
+    set_preferences(customer_user, language="de")
+    gold = Badge.objects.create(title="Gold", title_de="Gold-Stufe", is_tier=True, min_points=1000)
+    customer = accounts.customer_for_user(customer_user)
+    rows = [
+        OutboxEvent.objects.create(
+            event_id=f"00000000-0000-0000-0000-00000000000{n}", event_type=outbox.BADGE_CHANGED,
+            customer_id=customer.pk, created_at=timezone.now(),
+            payload={"customerId": customer.pk, "badgeId": gold.pk, "badgeName": "Gold",
+                     "isTier": True, "change": change},
+        )
+        for n, change in ((1, "unlocked"), (2, "lost"))
+    ]
+
+    # when it is recorded (twice, as a re-run would) and sent
+    outbox.record([r.pk for r in rows])
+    outbox.record([r.pk for r in rows])
+    service.send_due()
+
+    # then one German "tier reached" e-mail; losing a badge sends nothing
+    (mail,) = mailoutbox
+    assert mail.subject == "Willkommen in der Stufe Gold-Stufe"
+    assert Notification.objects.get().event == NotificationEvent.TIER_REACHED
+
+
+def test_points_credit_that_reaches_a_reward_announces_it(
+    loyalty_staff, customer_user, program, shop_site, mailoutbox
+):
+    from saleor_customer_value.models import Reward
+
+    Reward.objects.create(name="Kaffeebecher", points=500, kind="wallet_credit", amount="5.00")
+    Reward.objects.create(name="Reisetasche", points=5000, kind="wallet_credit", amount="50.00")
+    add_points(loyalty_staff, customer_user, 300)
+    add_points(loyalty_staff, customer_user, 300)  # 600: the mug is now within reach
+    run_notifications()
+
+    subjects = sorted(m.subject for m in mailoutbox)
+    assert subjects == [
+        "300 points for you at Mustershop", "300 points for you at Mustershop",
+        "You can now redeem: Kaffeebecher",
+    ]
+
+
+def test_daily_digest_collects_the_days_credits_in_one_email(
+    loyalty_staff, customer_user, program, shop_site, mailoutbox
+):
+    notification_settings.update(points_credited_mode="daily")
+    add_points(loyalty_staff, customer_user, 30)
+    add_points(loyalty_staff, customer_user, 12)
+    run_notifications()
+    assert mailoutbox == []  # sent after the day is over
+
+    service.send_due(now=timezone.now() + timedelta(days=1))
+
+    (mail,) = mailoutbox
+    assert mail.subject == "You collected 42 points at Mustershop today"
