@@ -5,6 +5,7 @@ import graphene
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from graphql_jwt.exceptions import PermissionDenied
+from saleor.account.models import User as UserModel
 from saleor.graphql.account.types import User
 
 from ... import models
@@ -129,10 +130,7 @@ class NotificationQueries(graphene.ObjectType):
             code = normalize(language)
             if not code:
                 raise ValidationError({"language": ValidationError(_("Unknown language."), code="invalid")})
-            user = models.Customer.objects.none()
             pk = decode_id(customer_id, User, field="customer_id")
-            from saleor.account.models import User as UserModel
-
             user = UserModel.objects.filter(pk=pk).first()
             if user is None:
                 raise ValidationError({"customer_id": ValidationError(_("No customer has this ID."), code="not_found")})

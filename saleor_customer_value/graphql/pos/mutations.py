@@ -240,18 +240,18 @@ def snake_to_camel(name):
 def lookup_customers(info, data):
     """The resolver of ``posCustomerLookup``: customers or typed errors."""
     if not has_permissions(info.context, (USE_POS,)):
-        return _errors(None, "You do not have permission to perform this action.", Code.PERMISSION_DENIED.value)
+        return _errors(None, _("You do not have permission to perform this action."), Code.PERMISSION_DENIED.value)
     card_fields = {k: data.get(k) for k in ("code", "qr_payload", "chip_uid")}
     search = {k: data.get(k) for k in ("email", "name")}
     given = [k for k, v in {**card_fields, **search}.items() if v]
     if len(given) != 1:
         return _errors(
             None,
-            "Look up by exactly one of code, qrPayload, chipUid, email or name.",
+            _("Look up by exactly one of code, qrPayload, chipUid, email or name."),
             Code.INVALID.value,
         )
     if bad_text(str(data[given[0]])):
-        return _errors(snake_to_camel(given[0]), "Text must not contain NUL bytes or invalid characters.", Code.INVALID.value)
+        return _errors(snake_to_camel(given[0]), _("Text must not contain NUL bytes or invalid characters."), Code.INVALID.value)
     try:
         if given[0] in card_fields:
             who = lookup.identify(card_fields)
