@@ -68,3 +68,5 @@ class CustomerValueErrorCode(Enum):
     NO_CREDIT_LINE = "no_credit_line"
     CREDIT_LINE_EXISTS = "credit_line_exists"
     STORED_VALUE_ON_CREDIT = "stored_value_on_credit"
+    # Notifications
+    INVALID_TEMPLATE = "invalid_template"

@@ -18,6 +18,7 @@ class CustomerValuePermissions(BasePermissionEnum):
     VIEW_LEDGER = "customer_value.view_ledger"
     MANAGE_DISCOUNT_GROUPS = "customer_value.manage_discount_groups"
     MANAGE_CREDIT = "customer_value.manage_credit"
+    MANAGE_NOTIFICATIONS = "customer_value.manage_notifications"
 
 
 PERMISSION_DESCRIPTIONS = {
@@ -32,6 +33,7 @@ PERMISSION_DESCRIPTIONS = {
     CustomerValuePermissions.MANAGE_CREDIT: (
         "Grant credit lines, change limits, close billing cycles, record bill payments."
     ),
+    CustomerValuePermissions.MANAGE_NOTIFICATIONS: "Edit customer e-mail templates and settings.",
 }
 
 

@@ -29,6 +29,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_customer_value.webhooks.tasks.deliver_webhooks_task",
         "schedule": timedelta(seconds=5),
     },
+    "customer-value-send-notifications": {
+        "task": "saleor_customer_value.notifications.tasks.send_notifications_task",
+        "schedule": timedelta(minutes=1),
+    },
+    "customer-value-remind-expiring-points": {
+        "task": "saleor_customer_value.notifications.tasks.remind_expiring_points_task",
+        "schedule": timedelta(hours=1),
+    },
     "customer-value-prune-webhook-log": {
         "task": "saleor_customer_value.webhooks.tasks.prune_webhook_log_task",
         "schedule": timedelta(hours=24),

@@ -22,3 +22,5 @@ from .webhooks import tasks as webhook_tasks  # noqa: E402,F401
 
 # Credit lines (debit cards): billing cycles and statement e-mails.
 from .credit import tasks as credit_tasks  # noqa: E402,F401
+# Notifications: sending e-mails and expiry reminders.
+from .notifications import tasks as notification_tasks  # noqa: E402,F401

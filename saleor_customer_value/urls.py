@@ -4,6 +4,7 @@ Include these patterns *instead of* Saleor's own ``api`` route (see the README).
 stays ``api`` because Saleor reverses it.
 """
 from django.conf.urls import url
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from saleor.graphql.views import GraphQLView
 
@@ -14,10 +15,22 @@ from .dashboard.urls import urlpatterns as dashboard_urlpatterns
 from .graphql.api import schema
 from .graphql.backend import ValidatedDocumentBackend
 from .graphql.wallet import loaders
+from .notifications.language import request_language
 from .reports.downloads import download as ledger_export_download
 
 
 class CustomerValueGraphQLView(GraphQLView):
+    def dispatch(self, request, *args, **kwargs):
+        # Saleor 2.10 has no LocaleMiddleware: answer in the request's language, else
+        # the customer's stored one, else the shop's (notifications/language.py).
+        language = request_language(request)
+        with translation.override(language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = super().dispatch(request, *args, **kwargs)
+        if not response.has_header("Content-Language"):
+            response["Content-Language"] = language
+        return response
+
     def execute_graphql_request(self, request, data):
         loaders.install(request)
         return super().execute_graphql_request(request, data)

@@ -13,6 +13,7 @@ from .cards.schema import CardMutations, CardQueries
 from .credit.schema import CreditMutations, CreditQueries
 from .ledger.schema import LedgerMutations, LedgerQueries
 from .loyalty.schema import LoyaltyMutations, LoyaltyQueries
+from .notifications.schema import NotificationMutations, NotificationQueries
 from .pos.schema import PosMutations, PosQueries
 from .pos_sync.schema import PosSyncMutations
 from .reports.schema import ReportMutations, ReportQueries
@@ -23,6 +24,7 @@ from .webhooks.schema import WebhookMutations, WebhookQueries
 class CustomerValueQueries(
     CardKindQueries,
     CreditQueries,
+    NotificationQueries,
     WebhookQueries,
     BadgeQueries, ReportQueries, LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
 ):
@@ -35,6 +37,7 @@ guard_queries(CustomerValueQueries)
 class CustomerValueMutations(
     CardKindMutations,
     CreditMutations,
+    NotificationMutations,
     PosSyncMutations,
     WebhookMutations,
     BadgeMutations, ReportMutations, LedgerMutations, PosMutations, CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType

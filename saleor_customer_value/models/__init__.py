@@ -37,6 +37,16 @@ from .webhooks import (
     PosSyncItem,
     WebhookDelivery,
 )
+from .notifications import (
+    CustomerPreference,
+    Notification,
+    NotificationCategory,
+    NotificationEvent,
+    NotificationSettings,
+    NotificationStatus,
+    NotificationTemplate,
+    PointsCreditedMode,
+)
 from .loyalty import (
     CheckoutPointsReservation,
     LoyaltyActionRecord,
@@ -94,4 +104,12 @@ __all__ = [
     "OutboxEvent",
     "PosSyncItem",
     "WebhookDelivery",
+    "CustomerPreference",
+    "Notification",
+    "NotificationCategory",
+    "NotificationEvent",
+    "NotificationSettings",
+    "NotificationStatus",
+    "NotificationTemplate",
+    "PointsCreditedMode",
 ]

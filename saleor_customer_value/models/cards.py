@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,7 +8,7 @@ class CardKind:
     QR = "qr"  # printed card with a QR code
     CHIP = "chip"  # NFC/RFID plastic card, identified by its chip UID too
     DIGITAL = "digital"
-    CHOICES = [(QR, "Printed QR card"), (CHIP, "NFC/RFID chip card"), (DIGITAL, "Digital card")]
+    CHOICES = [(QR, _("Printed QR card")), (CHIP, _("NFC/RFID chip card")), (DIGITAL, _("Digital card"))]
 
 
 class CardState:
@@ -17,11 +18,11 @@ class CardState:
     REPLACED = "replaced"
     EXPIRED = "expired"
     CHOICES = [
-        (GENERATED, "Generated"),
-        (ACTIVE, "Active"),
-        (BLOCKED, "Blocked"),
-        (REPLACED, "Replaced"),
-        (EXPIRED, "Expired"),
+        (GENERATED, _("Generated")),
+        (ACTIVE, _("Active")),
+        (BLOCKED, _("Blocked")),
+        (REPLACED, _("Replaced")),
+        (EXPIRED, _("Expired")),
     ]
 
 
@@ -30,7 +31,13 @@ class CardBatchStatus:
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
-    CHOICES = [(PENDING, "Pending"), (RUNNING, "Running"), (DONE, "Done"), (FAILED, "Failed")]
+    CHOICES = [(PENDING, _("Pending")), (RUNNING, _("Running")), (DONE, _("Done")), (FAILED, _("Failed"))]
+
+
+def state_label(state: str) -> str:
+    """A card's or batch's state as the reader's language says it (lowercase)."""
+    labels = dict(CardState.CHOICES + CardBatchStatus.CHOICES)
+    return str(labels.get(state, state)).lower()
 
 
 class CardBatch(models.Model):

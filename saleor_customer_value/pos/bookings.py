@@ -26,6 +26,7 @@ from ..models import Customer, CardState, IdempotencyRecord, LedgerTransaction
 from ..wallet import topups as wallet_topups
 from ..wallet.paid_values import round_down
 from .lookup import Identified
+from django.utils.translation import gettext as _
 
 class Required(InvalidReference):
     code = "REQUIRED"
@@ -59,14 +60,14 @@ def clean_request(note, receipt, key, scope) -> tuple:
     if not receipt:
         raise Required("The receipt reference is required.", field="receipt")
     if len(receipt) > MAX_RECEIPT:
-        raise InvalidReference(f"A receipt reference is at most {MAX_RECEIPT} characters.", field="receipt")
+        raise InvalidReference(_("A receipt reference is at most %(MAX_RECEIPT)s characters.") % {"MAX_RECEIPT": MAX_RECEIPT}, field="receipt")
     if not key:
         raise Required(
             "Every POS booking needs an idempotencyKey, so a retry never books twice.",
             field="idempotencyKey",
         )
     if len(key) > MAX_KEY:
-        raise InvalidReference(f"A POS idempotency key is at most {MAX_KEY} characters.", field="idempotencyKey")
+        raise InvalidReference(_("A POS idempotency key is at most %(MAX_KEY)s characters.") % {"MAX_KEY": MAX_KEY}, field="idempotencyKey")
     return note, receipt, IdempotencyKey(scope=scope, key=key)
 
 
@@ -135,7 +136,7 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem, d
         from ..ledger.errors import CurrencyMismatch
 
         raise CurrencyMismatch(
-            f"Points are earned on sales in {programs.currency()}; this sale is in {currency}."
+            _("Points are earned on sales in %(currency)s; this sale is in %(currency2)s.") % {"currency": programs.currency(), "currency2": currency}
         )
     if not discount:
         if not program.enabled:
@@ -304,19 +305,17 @@ def redeem_points(who: Identified, points, receipt, note, actor, idem) -> Result
             fresh = lots.prepare(account)
             if fresh.posted < 0:
                 raise NegativeBalance(
-                    f"The points balance is {int(fresh.posted)} after a clawback; points "
-                    "can be redeemed again once it is positive.",
+                    _("The points balance is %(posted)s after a clawback; points can be redeemed again once it is positive.") % {"posted": int(fresh.posted)},
                     field="points",
                 )
             available = int(fresh.available)
             if available < program.redeem_min_balance:
                 raise PointsBelowMinimum(
-                    f"Points can be redeemed from a balance of {program.redeem_min_balance} "
-                    f"points; the customer has {available}."
+                    _("Points can be redeemed from a balance of %(redeem_min_balance)s points; the customer has %(available)s.") % {"redeem_min_balance": program.redeem_min_balance, "available": available}
                 )
             if points > available:
                 raise InsufficientFunds(
-                    f"Only {available} points are available; {points} were requested.",
+                    _("Only %(available)s points are available; %(points)s were requested.") % {"available": available, "points": points},
                     field="points",
                 )
         txn = lots.debit(

@@ -15,6 +15,7 @@ from ..ledger.idempotency import IdempotencyKey
 from ..ledger.reasons import Reason
 from ..loyalty import lots
 from ..models import AccountKind, LedgerTransaction
+from django.utils.translation import gettext as _
 
 POS_REASONS = (
     Reason.POINTS_EARNED,
@@ -43,7 +44,7 @@ def reverse_receipt(receipt, note, actor, idem: IdempotencyKey) -> List[LedgerTr
         ).order_by("-pk")
     )
     if not originals:
-        raise ReceiptNotFound(f"This till booked nothing under receipt {receipt!r}.")
+        raise ReceiptNotFound(_("This till booked nothing under receipt %(receipt)s.") % {"receipt": repr(receipt)})
     reversals = []
     with transaction.atomic():
         for original in originals:
@@ -60,9 +61,7 @@ def reverse_receipt(receipt, note, actor, idem: IdempotencyKey) -> List[LedgerTr
                 )
             except InsufficientFunds as exc:
                 raise NotReversible(
-                    f"The {original.get_reason_display().lower()} of receipt {receipt} cannot be "
-                    f"reversed: the wallet money was spent in the meantime ({exc.message}) "
-                    "Nothing was reversed.",
+                    _("The %(get_reason_display)s of receipt %(receipt)s cannot be reversed: the wallet money was spent in the meantime (%(message)s) Nothing was reversed.") % {"get_reason_display": original.get_reason_display().lower(), "receipt": receipt, "message": exc.message},
                     field="receipt",
                 )
             if is_points:
@@ -71,6 +70,6 @@ def reverse_receipt(receipt, note, actor, idem: IdempotencyKey) -> List[LedgerTr
             reversals.append(reversal)
         if not reversals:
             raise AlreadyReversed(
-                f"Everything booked under receipt {receipt} was reversed already.", field="receipt"
+                _("Everything booked under receipt %(receipt)s was reversed already.") % {"receipt": receipt}, field="receipt"
             )
     return reversals

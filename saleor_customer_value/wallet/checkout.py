@@ -31,6 +31,7 @@ from ..ledger.errors import InsufficientFunds, InvalidAmount
 from ..ledger.reasons import Reason, SystemAccountCode
 from ..models import AccountKind, Hold, HoldStatus, IdempotencyRecord
 from . import payments
+from django.utils.translation import gettext as _
 
 APPLIED_KEY = "customer_value.wallet_applied"
 HOLD_KEY = "customer_value.wallet_hold"
@@ -100,7 +101,7 @@ def apply(checkout, lines, discounts, manager, amount=None, idem=None) -> Applic
     if checkout.user_id is None:
         raise ValidationError(
             {"checkoutId": ValidationError(
-                "Log in to pay with your wallet.", code=Code.PERMISSION_DENIED.value)}
+                _("Log in to pay with your wallet."), code=Code.PERMISSION_DENIED.value)}
         )
     total = total_before_wallet(checkout, lines, discounts, manager).gross
     wallet = _wallet_for(checkout)
@@ -115,15 +116,14 @@ def apply(checkout, lines, discounts, manager, amount=None, idem=None) -> Applic
         value = min(wallet.available, total.amount)
         if value <= 0:
             raise InsufficientFunds(
-                f"Your {checkout.currency} wallet has nothing available to apply."
+                _("Your %(currency)s wallet has nothing available to apply.") % {"currency": checkout.currency}
             )
         value = value.quantize(Decimal(1).scaleb(-precision(checkout.currency)))
     else:
         value = to_amount(amount, checkout.currency)
         if value > total.amount:
             raise InvalidAmount(
-                f"{value} {checkout.currency} is more than the checkout total of "
-                f"{total.amount} {checkout.currency}."
+                _("%(value)s %(currency)s is more than the checkout total of %(amount)s %(currency)s.") % {"value": value, "currency": checkout.currency, "amount": total.amount}
             )
     settings = config.get_config()
     hold = service.place_hold(

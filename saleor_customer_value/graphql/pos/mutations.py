@@ -16,6 +16,7 @@ from ...pos import bookings, lookup, reversals
 from ..core import CustomerValueError, CustomerValueMutation, has_permissions, request_actor
 from ..inputs import bad_text
 from .types import PosBooking, PosCustomer, PosCustomerLookup, result_money
+from django.utils.translation import gettext as _
 
 USE_POS = CustomerValuePermissions.USE_POS
 
@@ -36,7 +37,7 @@ def _user(customer_id):
         kind, pk = None, None
     user = User.objects.filter(pk=pk).first() if kind == "User" and str(pk).isdigit() else None
     if user is None:
-        raise lookup.CustomerNotFound("No customer has this ID.", field="customerId")
+        raise lookup.CustomerNotFound(_("No customer has this ID."), field="customerId")
     return user
 
 
@@ -264,18 +265,18 @@ def snake_to_camel(name):
 def lookup_customers(info, data):
     """The resolver of ``posCustomerLookup``: customers or typed errors."""
     if not has_permissions(info.context, (USE_POS,)):
-        return _errors(None, "You do not have permission to perform this action.", Code.PERMISSION_DENIED.value)
+        return _errors(None, _("You do not have permission to perform this action."), Code.PERMISSION_DENIED.value)
     card_fields = {k: data.get(k) for k in ("code", "qr_payload", "chip_uid")}
     search = {k: data.get(k) for k in ("email", "name")}
     given = [k for k, v in {**card_fields, **search}.items() if v]
     if len(given) != 1:
         return _errors(
             None,
-            "Look up by exactly one of code, qrPayload, chipUid, email or name.",
+            _("Look up by exactly one of code, qrPayload, chipUid, email or name."),
             Code.INVALID.value,
         )
     if bad_text(str(data[given[0]])):
-        return _errors(snake_to_camel(given[0]), "Text must not contain NUL bytes or invalid characters.", Code.INVALID.value)
+        return _errors(snake_to_camel(given[0]), _("Text must not contain NUL bytes or invalid characters."), Code.INVALID.value)
     try:
         if given[0] in card_fields:
             who = lookup.identify(card_fields)
