@@ -14,6 +14,7 @@ from .graphql.api import schema
 from .graphql.backend import ValidatedDocumentBackend
 from .graphql.wallet import loaders
 from .reports.downloads import download as ledger_export_download
+from .reports.downloads import report_download
 
 
 class CustomerValueGraphQLView(GraphQLView):
@@ -31,4 +32,5 @@ urlpatterns = [
     url(r"^customer-value/card-batches/(?P<token>[^/]+)/$", card_batch_download, name="customer-value-card-batch-export"),
     url(r"^customer-value/cards/(?P<token>[^/]+)/$", card_download, name="customer-value-card-download"),
     url(r"^customer-value/ledger-exports/(?P<token>[^/]+)/$", ledger_export_download, name="customer-value-ledger-export"),
+    url(r"^customer-value/report-exports/(?P<token>[^/]+)/$", report_download, name="customer-value-report-export"),
 ] + dashboard_urlpatterns

@@ -14,11 +14,13 @@ from .loyalty.schema import LoyaltyMutations, LoyaltyQueries
 from .pos.schema import PosMutations, PosQueries
 from .pos_sync.schema import PosSyncMutations
 from .reports.schema import ReportMutations, ReportQueries
+from .reports.values import ValueReportMutations, ValueReportQueries
 from .wallet.schema import WalletMutations, WalletQueries
 from .webhooks.schema import WebhookMutations, WebhookQueries
 
 
 class CustomerValueQueries(
+    ValueReportQueries,
     WebhookQueries,
     BadgeQueries, ReportQueries, LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
 ):
@@ -29,6 +31,7 @@ guard_queries(CustomerValueQueries)
 
 
 class CustomerValueMutations(
+    ValueReportMutations,
     PosSyncMutations,
     WebhookMutations,
     BadgeMutations, ReportMutations, LedgerMutations, PosMutations, CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType

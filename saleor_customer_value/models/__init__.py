@@ -1,4 +1,11 @@
 from .accounts import Account, AccountKind
+from .automations import (
+    AutomationRun,
+    AutomationRunMember,
+    PeriodicGift,
+    PeriodicGiftOccurrence,
+    Segment,
+)
 from .badges import (
     Badge,
     BadgeEvent,
@@ -13,6 +20,7 @@ from .holds import Hold, HoldStatus
 from .idempotency import IdempotencyRecord
 from .journal import Entry, LedgerTransaction
 from .ratelimits import RateLimitCounter
+from .reports import ReportRollup, ReportRollupDelta
 from .webhooks import (
     DeliveryAttempt,
     DeliveryStatus,
@@ -32,6 +40,13 @@ from .loyalty import (
 )
 
 __all__ = [
+    "AutomationRun",
+    "AutomationRunMember",
+    "PeriodicGift",
+    "PeriodicGiftOccurrence",
+    "Segment",
+    "ReportRollup",
+    "ReportRollupDelta",
     "Account",
     "AccountKind",
     "Badge",
