@@ -1,0 +1,371 @@
+"""Value reports (issue 14) on 1,000,000 ledger entries: the time of each report query.
+
+Run it through ``bin/bench --reports`` (same environment as ``bin/bench``). It uses its
+own database ``<name>_rptbench`` (created and migrated; the dev database is never
+written to) and fills it once (a later run reuses the data; ``--regenerate`` drops it).
+
+Data: ``--customers`` customers (default 20,000) with a EUR wallet and a points
+account each, and ``--entries`` / 2 ledger transactions (default 500,000, so 1,000,000
+entries: one customer leg and one system leg each), spread evenly over the last 365
+days: top-ups of 10-50 EUR, wallet payments of 5-10 EUR, 100-500 points earned,
+points redeemed and points expired, in a rotation that never overdraws an account.
+They are inserted with ``INSERT ... SELECT generate_series`` in chunks of 50,000
+transactions, one DB transaction per chunk, **with every ledger trigger on**: the entry
+trigger applies each entry to its account's balance and writes ``balance_after``, the
+deferred balance checks run at each commit, the immutability and account guards stay,
+and the report rollup's statement trigger collects each chunk. Only the webhook outbox
+trigger (``cv_outbox_ledger``, migration 0010) is disabled while generating, unless
+``--with-outbox``: it would queue 1,000,000 events for no subscriber and is not part of
+what a report reads. One active points lot is written per earning (expiring 15 to 380
+days after it), so the expiry forecast has lots to read; the bench does not keep lots
+consistent with later spending (nothing in the bench spends from lots).
+
+Then it times each report query through the real GraphQL endpoint (in-process Django
+test client, a staff user with VIEW_LEDGER; median and max of ``--repeat`` runs after
+one warm-up), the CSV export (link + streamed download), and ``cv_report_compact()``.
+Results go to ``benchmarks/results/reports-<timestamp>.json``.
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from datetime import datetime, timezone as dt_timezone
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "benchmarks" / "results"
+CHUNK = 50_000
+TARGET_SECONDS = 1.0
+
+
+def say(message):
+    print(f"\033[1m==> {message}\033[0m", flush=True)
+
+
+def bench_database(drop=False):
+    import psycopg2
+    from psycopg2 import sql
+
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/saleor_customer_value")
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + "_rptbench"
+    conn = psycopg2.connect(
+        dbname="postgres", host=parts.hostname or "127.0.0.1", port=parts.port or 5432,
+        user=parts.username or "postgres", password=parts.password,
+    )
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        if drop:
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    conn.close()
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def django_setup(url):
+    os.environ["DATABASE_URL"] = url
+    os.environ["DEBUG"] = "False"
+    os.environ.setdefault("SECRET_KEY", "reports-bench-only")
+    os.environ.setdefault("ALLOWED_CLIENT_HOSTS", "localhost,127.0.0.1")
+    os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
+    os.environ.setdefault("ENABLE_ACCOUNT_CONFIRMATION_BY_EMAIL", "False")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "example_shop.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+# --- data ---------------------------------------------------------------------------
+
+def entry_count():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM customer_value_entry")
+        return cursor.fetchone()[0]
+
+
+def generate(customers, entries, with_outbox=False):
+    """Bulk data in SQL (see the module docstring). Returns seconds taken."""
+    from django.db import connection, transaction
+
+    from saleor_customer_value.ledger import accounts
+    from saleor_customer_value.ledger.reasons import POINTS_UNIT, SystemAccountCode as S
+
+    started = time.perf_counter()
+    systems = {
+        code: accounts.system_account(code, unit).pk
+        for code, unit in [
+            (S.FUNDING, "EUR"), (S.REDEMPTION, "EUR"), (S.POINTS_ISSUED, POINTS_UNIT),
+            (S.POINTS_REDEEMED, POINTS_UNIT), (S.EXPIRY, POINTS_UNIT),
+        ]
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM customer_value_customer")
+        first_customer = cursor.fetchone()[0] + 1
+        cursor.execute(
+            "INSERT INTO customer_value_customer (email, created_at, birthday) "
+            "SELECT 'bench' || g || '@example.com', now(), NULL FROM generate_series(1, %s) g",
+            [customers],
+        )
+        cursor.execute(
+            "INSERT INTO customer_value_account (customer_id, kind, system_code, unit, posted, held, created_at) "
+            "SELECT c, k.kind, '', k.unit, 0, 0, now() FROM generate_series(%s, %s) c, "
+            "(VALUES ('wallet', 'EUR'), ('points', 'PTS')) AS k(kind, unit) ORDER BY c, k.kind DESC",
+            [first_customer, first_customer + customers - 1],
+        )
+    transactions = entries // 2
+    span = 365 * 86400.0
+    if not with_outbox:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE customer_value_ledgertransaction DISABLE TRIGGER cv_outbox_ledger")
+    try:
+        done = 0
+        while done < transactions:
+            n = min(CHUNK, transactions - done)
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SELECT nextval('customer_value_ledgertransaction_id_seq')")
+                base = cursor.fetchone()[0]
+                cursor.execute(
+                    "SELECT setval('customer_value_ledgertransaction_id_seq', %s)", [base + n]
+                )
+                # Transaction i: customer (i mod C), its k-th movement (k = i div C) in
+                # the rotation topup, payment, points earned, points redeemed/expired.
+                cursor.execute(
+                    f"""
+                    CREATE TEMP TABLE bench_txn ON COMMIT DROP AS
+                    SELECT %(base)s + g AS id, g + %(done)s AS i,
+                           %(first)s + ((g + %(done)s) %% %(customers)s) AS customer_id,
+                           ((g + %(done)s) / %(customers)s) %% 4 AS step,
+                           ((g + %(done)s) / %(customers)s / 4) %% 2 AS odd
+                      FROM generate_series(0, %(n)s - 1) g;
+                    INSERT INTO customer_value_ledgertransaction
+                        (id, reason, created_at, actor_type, actor_label, note, customer_note,
+                         customer_id, external_reference, is_clawback, metadata)
+                    SELECT id,
+                           CASE step WHEN 0 THEN 'topup' WHEN 1 THEN 'checkout_payment'
+                                     WHEN 2 THEN 'points_earned'
+                                     ELSE CASE odd WHEN 0 THEN 'points_redeemed' ELSE 'points_expired' END END,
+                           now() - make_interval(secs => %(span)s * (1 - i::float8 / %(total)s)),
+                           'system', 'bench', '', '', customer_id, '', false, '{{}}'::jsonb
+                      FROM bench_txn ORDER BY id;
+                    INSERT INTO customer_value_entry (transaction_id, account_id, unit, amount, direction)
+                    SELECT b.id, leg.account_id, leg.unit, leg.amount, leg.direction
+                      FROM bench_txn b
+                      JOIN customer_value_account w ON w.customer_id = b.customer_id AND w.kind = 'wallet'
+                      JOIN customer_value_account p ON p.customer_id = b.customer_id AND p.kind = 'points'
+                      CROSS JOIN LATERAL (
+                          SELECT CASE b.step WHEN 0 THEN 10 + (b.i %% 9) * 5
+                                             WHEN 1 THEN 5 + (b.i %% 3) * 2.5
+                                             WHEN 2 THEN 100 + (b.i %% 5) * 100
+                                             ELSE CASE b.odd WHEN 0 THEN 100 ELSE 25 END END AS amount
+                      ) a
+                      CROSS JOIN LATERAL (VALUES
+                          (1, CASE WHEN b.step < 2 THEN w.id ELSE p.id END,
+                              CASE WHEN b.step < 2 THEN 'EUR' ELSE 'PTS' END,
+                              a.amount, CASE WHEN b.step IN (0, 2) THEN 1 ELSE -1 END),
+                          (2, CASE b.step WHEN 0 THEN %(funding)s WHEN 1 THEN %(redemption)s
+                                          WHEN 2 THEN %(issued)s
+                                          ELSE CASE b.odd WHEN 0 THEN %(redeemed)s ELSE %(expiry)s END END,
+                              CASE WHEN b.step < 2 THEN 'EUR' ELSE 'PTS' END,
+                              a.amount, CASE WHEN b.step IN (0, 2) THEN -1 ELSE 1 END)
+                      ) AS leg(n, account_id, unit, amount, direction)
+                     ORDER BY b.id, leg.n;
+                    INSERT INTO customer_value_pointslot
+                        (account_id, source, status, points, remaining, earned_points, taken_back,
+                         credit_transaction_id, created_at, available_at, expires_at, metadata)
+                    SELECT e.account_id, 'points_earned', 'active', e.amount, e.amount, e.amount, 0,
+                           t.id, t.created_at, t.created_at,
+                           t.created_at + make_interval(days => 380), '{{}}'::jsonb
+                      FROM bench_txn b
+                      JOIN customer_value_ledgertransaction t ON t.id = b.id
+                      JOIN customer_value_entry e ON e.transaction_id = t.id AND e.direction = 1
+                     WHERE b.step = 2;
+                    """,
+                    dict(
+                        base=base, done=done, first=first_customer, customers=customers, n=n,
+                        span=span, total=transactions, funding=systems[S.FUNDING],
+                        redemption=systems[S.REDEMPTION], issued=systems[S.POINTS_ISSUED],
+                        redeemed=systems[S.POINTS_REDEEMED], expiry=systems[S.EXPIRY],
+                    ),
+                )
+            done += n
+            print(f"    {done * 2:>9,} entries  {time.perf_counter() - started:6.1f} s", flush=True)
+    finally:
+        if not with_outbox:
+            with connection.cursor() as cursor:
+                cursor.execute("ALTER TABLE customer_value_ledgertransaction ENABLE TRIGGER cv_outbox_ledger")
+    with connection.cursor() as cursor:
+        # The bench's lots are not a projection of the entries: mark every points
+        # account as projected so no reader re-projects 25 entries per account.
+        cursor.execute(
+            "INSERT INTO customer_value_pointsaccountstate (account_id, last_entry_id, debt) "
+            "SELECT a.id, (SELECT max(id) FROM customer_value_entry), 0 "
+            "FROM customer_value_account a WHERE a.kind = 'points' ON CONFLICT DO NOTHING"
+        )
+        cursor.execute("VACUUM ANALYZE")
+    return time.perf_counter() - started
+
+
+# --- timing -------------------------------------------------------------------------
+
+QUERIES = [
+    ("valueReport, no filter (rollup)", "{ valueReport { unit count credit debit net average byReason { reason count average } } }", {}),
+    ("valueReport, 90 days + reasons + unit (rollup)",
+     "query($f: ValueReportFilterInput) { valueReport(filter: $f) { unit count credit debit average byReason { reason count } } }",
+     {"f": "RECENT"}),
+    ("valueReport, one customer (entries by account)",
+     "query($f: ValueReportFilterInput) { valueReport(filter: $f) { unit count credit debit average byReason { reason count } } }",
+     {"f": "CUSTOMER"}),
+    ("valueReport, amount range, all customers (entries)",
+     "query($f: ValueReportFilterInput) { valueReport(filter: $f) { unit count credit debit average byReason { reason count } } }",
+     {"f": {"amount": {"gte": "20", "lte": "30"}}}),
+    ("valueReport, amount range + 30 days (entries)",
+     "query($f: ValueReportFilterInput) { valueReport(filter: $f) { unit count credit debit average byReason { reason count } } }",
+     {"f": "AMOUNT_RECENT"}),
+    ("valueLiability", "{ valueLiability { wallets { currency outstanding held accounts } points { outstanding accounts value { amount currency } } } }", {}),
+    ("valueBreakage, 365 days by month", "{ valueBreakage(period: MONTH) { periodStart unit expired count value } }", {}),
+    ("pointsExpiryForecast 30/60/90", "{ pointsExpiryForecast { days points lots customers value { amount } } }", {}),
+    ("valueFlow EUR, 30 days by day", "{ valueFlow(unit: \"EUR\") { periodStart topups spend net } }", {}),
+    ("valueFlow EUR, 365 days by week", "query($from: Date) { valueFlow(unit: \"EUR\", dateFrom: $from, period: WEEK) { periodStart topups spend net } }", {"from": "YEAR"}),
+    ("valueFlow PTS, 365 days by month", "query($from: Date) { valueFlow(unit: \"PTS\", dateFrom: $from, period: MONTH) { periodStart topups spend net } }", {"from": "YEAR"}),
+]
+
+
+def _variables(raw, customer_gid):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    out = {}
+    for key, value in raw.items():
+        if value == "RECENT":
+            value = {"dateFrom": str(today - timedelta(days=89)), "dateTo": str(today),
+                     "reasons": ["TOPUP", "CHECKOUT_PAYMENT"], "unit": "EUR"}
+        elif value == "CUSTOMER":
+            value = {"customers": [customer_gid]}
+        elif value == "AMOUNT_RECENT":
+            value = {"amount": {"gte": "20", "lte": "30"}, "dateFrom": str(today - timedelta(days=29))}
+        elif value == "YEAR":
+            value = str(today - timedelta(days=364))
+        out[key] = value
+    return out
+
+
+def staff_client():
+    import graphene
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+    from graphql_jwt.shortcuts import get_token
+    from saleor.account.models import User
+
+    from saleor_customer_value.models import Customer
+
+    staff, _ = User.objects.get_or_create(email="report-bench@example.com", defaults={"is_staff": True})
+    staff.user_permissions.add(Permission.objects.get(codename="view_ledger"))
+    shopper, _ = User.objects.get_or_create(email="bench-shopper@example.com")
+    customer = Customer.objects.filter(user__isnull=True, email__startswith="bench").order_by("pk").first()
+    if customer is not None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:  # a plain column update: no ledger row changes
+            cursor.execute("UPDATE customer_value_customer SET user_id = %s WHERE id = %s", [shopper.pk, customer.pk])
+    customer_gid = graphene.Node.to_global_id("User", shopper.pk)
+    return Client(HTTP_AUTHORIZATION=f"JWT {get_token(staff)}"), customer_gid
+
+
+def time_call(fn, repeat):
+    fn()  # warm-up (plans, caches)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), max(times)
+
+
+def run(args):
+    client, customer_gid = staff_client()
+    results = []
+
+    def post(query, variables):
+        response = client.post("/graphql/", data=json.dumps({"query": query, "variables": variables}),
+                               content_type="application/json")
+        body = json.loads(response.content)
+        assert response.status_code == 200 and "errors" not in body, body
+        return body
+
+    print(f"\n{'query':<52} {'median':>9} {'max':>9}  < {TARGET_SECONDS:.0f} s")
+    for label, query, raw in QUERIES:
+        variables = _variables(raw, customer_gid)
+        median, worst = time_call(lambda: post(query, variables), args.repeat)
+        results.append({"query": label, "median_s": median, "max_s": worst, "met": worst < TARGET_SECONDS})
+        print(f"{label:<52} {median * 1000:7.1f}ms {worst * 1000:7.1f}ms  {'yes' if worst < TARGET_SECONDS else 'NO'}", flush=True)
+
+    export = "mutation($r: ValueReportKindEnum!) { valueReportExport(report: $r, filter: {unit: \"EUR\"}) { file { url } customerValueErrors { code } } }"
+
+    for kind in ("SUMMARY", "FLOW", "BREAKAGE", "EXPIRY_FORECAST", "LIABILITY"):
+        def download():
+            url = post(export, {"r": kind})["data"]["valueReportExport"]["file"]["url"]
+            response = client.get(urlsplit(url).path)
+            assert response.streaming, "the export must stream"
+            return b"".join(response.streaming_content)
+
+        median, worst = time_call(download, args.repeat)
+        label = f"CSV export {kind.lower()} (link + streamed body)"
+        results.append({"query": label, "median_s": median, "max_s": worst, "met": worst < TARGET_SECONDS})
+        print(f"{label:<52} {median * 1000:7.1f}ms {worst * 1000:7.1f}ms  {'yes' if worst < TARGET_SECONDS else 'NO'}", flush=True)
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--customers", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--regenerate", action="store_true", help="drop the bench database first")
+    parser.add_argument("--with-outbox", action="store_true", help="keep the webhook outbox trigger on while generating")
+    args = parser.parse_args()
+
+    url = bench_database(drop=args.regenerate)
+    say(f"Database {urlsplit(url).path.lstrip('/')}")
+    django_setup(url)
+    report = {"started": datetime.now(dt_timezone.utc).isoformat(), "entries_wanted": args.entries}
+    have = entry_count()
+    if have < args.entries:
+        say(f"Generating {args.entries - have:,} entries for {args.customers:,} customers (every ledger trigger on)")
+        report["generate_seconds"] = generate(args.customers, args.entries - have, args.with_outbox)
+        print(f"    done in {report['generate_seconds']:.0f} s")
+    report["entries"] = entry_count()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM customer_value_reportrollupdelta")
+        deltas = cursor.fetchone()[0]
+        started = time.perf_counter()
+        cursor.execute("SELECT cv_report_compact()")
+        report["compact"] = {"deltas": deltas, "seconds": time.perf_counter() - started}
+        cursor.execute("SELECT count(*) FROM customer_value_reportrollup")
+        report["rollup_rows"] = cursor.fetchone()[0]
+    say(f"{report['entries']:,} entries; compacted {deltas:,} delta rows in "
+        f"{report['compact']['seconds'] * 1000:.0f} ms; rollup has {report['rollup_rows']:,} rows")
+    report["queries"] = run(args)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"reports-{datetime.now():%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps(report, indent=2))
+    say(f"Results: {path.relative_to(ROOT)}")
+    return 0 if all(q["met"] for q in report["queries"]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
