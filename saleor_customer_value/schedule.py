@@ -33,4 +33,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_customer_value.webhooks.tasks.prune_webhook_log_task",
         "schedule": timedelta(hours=24),
     },
+    "customer-value-periodic-gifts": {
+        "task": "saleor_customer_value.automations.tasks.periodic_gifts_task",
+        "schedule": timedelta(minutes=15),
+    },
+    "customer-value-compact-report-rollup": {
+        "task": "saleor_customer_value.reports.tasks.compact_report_rollup_task",
+        "schedule": timedelta(minutes=1),
+    },
 }

@@ -19,3 +19,7 @@ from .badges import tasks as badge_tasks  # noqa: E402,F401
 
 # Webhooks: outbox dispatch and log pruning.
 from .webhooks import tasks as webhook_tasks  # noqa: E402,F401
+
+# Automations: runs, periodic gifts; the report rollup's compaction.
+from .automations import tasks as automation_tasks  # noqa: E402,F401
+from .reports import tasks as report_tasks  # noqa: E402,F401
