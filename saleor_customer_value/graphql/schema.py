@@ -6,6 +6,7 @@ Each domain keeps its own package (``types``, ``mutations``, ``schema``) the way
 """
 import graphene
 
+from .automations.schema import AutomationMutations, AutomationQueries
 from .badges.schema import BadgeMutations, BadgeQueries
 from .inputs import guard_queries
 from .cards.schema import CardMutations, CardQueries
@@ -20,6 +21,7 @@ from .webhooks.schema import WebhookMutations, WebhookQueries
 
 
 class CustomerValueQueries(
+    AutomationQueries,
     ValueReportQueries,
     WebhookQueries,
     BadgeQueries, ReportQueries, LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
@@ -31,6 +33,7 @@ guard_queries(CustomerValueQueries)
 
 
 class CustomerValueMutations(
+    AutomationMutations,
     ValueReportMutations,
     PosSyncMutations,
     WebhookMutations,
