@@ -58,6 +58,9 @@ def definition_for(gift: PeriodicGift, today: date) -> dict:
     definition = dict(gift.segment.definition if gift.segment_id else gift.definition)
     if gift.frequency == F.BIRTHDAY:
         definition["birthday"] = f"{today.month:02d}-{today.day:02d}"
+        clean = segments.parse(definition)
+        clean["year"] = today.year  # 29 February falls on the 28th in other years
+        return clean
     return segments.parse(definition)
 
 

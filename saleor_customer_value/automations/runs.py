@@ -138,7 +138,7 @@ def _snapshot(run: AutomationRun) -> int:
     """Write the members once: create missing plugin customers, then one row per
     customer of the segment (a single INSERT ... SELECT each)."""
     definition = dict(run.definition)
-    if run.definition.get("birthday") and run.created_at:
+    if run.definition.get("birthday") and "year" not in definition and run.created_at:
         definition["year"] = timezone.localdate(run.created_at).year
     users_sql, params = segments.users(definition).values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
