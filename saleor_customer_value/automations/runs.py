@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 SCOPE = "system:automations"
 POINTS_REASONS = (Reason.POINTS_ADJUSTMENT, Reason.POINTS_ACTION)
 STALLED_AFTER = timedelta(minutes=10)
+MAX_POINTS = 100_000_000
 
 
 def _error(field, message, code=Code.INVALID):
@@ -65,6 +66,8 @@ def check_action(action, points=None, amount=None, currency="", badge=None, reas
             value = int(to_amount(Decimal(points), POINTS_UNIT, field="points"))
         except LedgerError as exc:
             raise _error("points", exc.message, Code.INVALID_AMOUNT)
+        if value > MAX_POINTS:
+            raise _error("points", _("At most %(max)s points per customer.") % {"max": MAX_POINTS}, Code.INVALID_AMOUNT)
         if value <= 0 and action != A.SET_POINTS or value < 0:
             raise _error("points", _("The number of points must be above zero."), Code.INVALID_AMOUNT)
         reason = reason or Reason.POINTS_ADJUSTMENT

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from ..error_codes import CustomerValueErrorCode as Code
 
 LIMIT = Decimal("1E15")
+MAX_POINTS = 1_000_000_000
 DATE_KEYS = ("last_order_from", "last_order_to", "joined_from", "joined_to")
 INT_KEYS = ("points_min", "points_max")
 MONEY_KEYS = ("total_spent_min", "total_spent_max")
@@ -59,8 +60,8 @@ def parse(definition: Optional[dict]) -> dict:
                 clean[key] = int(value)
             except (TypeError, ValueError):
                 raise _error(key, _("Points are whole numbers."))
-            if abs(clean[key]) > LIMIT:
-                raise _error(key, _("Points are whole numbers."))
+            if abs(clean[key]) > MAX_POINTS:
+                raise _error(key, _("At most %(max)s points.") % {"max": MAX_POINTS})
         elif key in MONEY_KEYS:
             try:
                 amount = Decimal(str(value))

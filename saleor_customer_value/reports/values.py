@@ -33,6 +33,7 @@ from ..ledger.reasons import POINTS_UNIT, Reason
 MAX_DAYS = 3660
 PERIODS = ("day", "week", "month")
 HORIZONS = (30, 60, 90)
+MAX_HORIZON = 3660
 
 WALLET_IN = (Reason.TOPUP, Reason.TOPUP_BONUS, Reason.GIFT_CARD_REDEMPTION)
 WALLET_OUT = (Reason.CHECKOUT_PAYMENT, Reason.POS_PAYMENT)
@@ -341,7 +342,7 @@ def expiry_forecast(horizons: Sequence[int] = HORIZONS, now=None) -> List[Foreca
     """Points that expire within each horizon from now (cumulative), from the active
     lots (what is left of them)."""
     now = now or timezone.now()
-    horizons = sorted({int(h) for h in horizons if 0 < int(h) <= 3660}) or list(HORIZONS)
+    horizons = sorted({int(h) for h in horizons if 0 < int(h) <= MAX_HORIZON}) or list(HORIZONS)
     until = now + timedelta(days=horizons[-1])
     cases = ", ".join(
         f"coalesce(sum(l.remaining) FILTER (WHERE l.expires_at <= %s), 0), "

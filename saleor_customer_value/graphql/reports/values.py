@@ -233,6 +233,8 @@ class ValueReportQueries(graphene.ObjectType):
 
     @permission_required(Perm.VIEW_LEDGER)
     def resolve_points_expiry_forecast(self, info, days=None):
+        if days and any(not 1 <= d <= values.MAX_HORIZON for d in days):
+            raise GraphQLError(f"INVALID: a horizon is 1 to {values.MAX_HORIZON} days.")
         return [
             PointsExpiryForecastRow(days=r.days, until=r.until, points=r.points, lots=r.lots,
                                     customers=r.customers, value=_money(r.value))
@@ -277,6 +279,8 @@ class ValueReportExport(CustomerValueMutation):
         if period is not None:
             extra["period"] = getattr(period, "value", period)
         if days:
+            if any(not 1 <= int(d) <= values.MAX_HORIZON for d in days):
+                raise error("days", _("A horizon is 1 to %(max)s days.") % {"max": values.MAX_HORIZON}, Code.INVALID)
             extra["horizons"] = [int(d) for d in days]
         if kind == values.KINDS[4] and not flt.unit:  # flow needs a unit
             raise error("filter", _("Say which unit (a currency code or PTS)."), Code.REQUIRED)
