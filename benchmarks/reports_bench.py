@@ -151,8 +151,10 @@ def staff_client():
     staff, _ = User.objects.get_or_create(email="report-bench@example.com", defaults={"is_staff": True})
     staff.user_permissions.add(Permission.objects.get(codename="view_ledger"))
     shopper, _ = User.objects.get_or_create(email="bench-shopper@example.com")
-    customer = Customer.objects.filter(user__isnull=True, email__startswith="sample").order_by("pk").first()
-    if customer is not None:
+    customer = Customer.objects.filter(user=shopper).first() or (
+        Customer.objects.filter(user__isnull=True, accounts__kind="wallet").order_by("pk").first()
+    )
+    if customer is not None and customer.user_id is None:
         from django.db import connection
 
         with connection.cursor() as cursor:  # a plain column update: no ledger row changes
@@ -205,12 +207,59 @@ def run(args):
     return results
 
 
+def posting_cost(postings, rounds=4):
+    """What the rollup's statement trigger adds to a posting: ``service.transfer``
+    (cv_post, autocommit) top-up/spend pairs on one bench wallet, in alternating rounds
+    with ``cv_report_collect`` enabled and disabled (same process, same data)."""
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from saleor_customer_value.ledger import accounts, service
+    from saleor_customer_value.ledger.actors import Actor
+    from saleor_customer_value.ledger.reasons import Reason, SystemAccountCode as S
+    from saleor_customer_value.models import Account
+
+    wallet = Account.objects.filter(kind="wallet", posted__gt=0).order_by("pk").first()
+    funding = accounts.system_account(S.FUNDING, "EUR")
+    redemption = accounts.system_account(S.REDEMPTION, "EUR")
+    actor = Actor.system("bench")
+    topup = service.Posting(reason=Reason.TOPUP, actor=actor)
+    spend = service.Posting(reason=Reason.CHECKOUT_PAYMENT, actor=actor)
+    per = {"on": [], "off": []}
+    for round_ in range(rounds * 2):
+        mode = "on" if round_ % 2 == 0 else "off"
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE customer_value_entry {'ENABLE' if mode == 'on' else 'DISABLE'} TRIGGER cv_report_collect")
+        started = time.perf_counter()
+        for _ in range(postings // 2):
+            service.transfer(funding, wallet, Decimal("1.00"), topup)
+            service.transfer(wallet, redemption, Decimal("1.00"), spend)
+        per[mode].append((time.perf_counter() - started) / (postings // 2 * 2))
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE customer_value_entry ENABLE TRIGGER cv_report_collect")
+        # the postings made with the trigger off are missing from the rollup: refill it
+        from django.conf import settings
+
+        rebuilt = time.perf_counter()
+        cursor.execute("SELECT cv_report_rebuild(%s)", [settings.TIME_ZONE])
+        rebuilt = time.perf_counter() - rebuilt
+    on, off = statistics.median(per["on"]) * 1000, statistics.median(per["off"]) * 1000
+    print(f"\nposting (cv_post, autocommit), median of {rounds} rounds of {postings}:")
+    print(f"  rollup trigger on   {on:6.3f} ms")
+    print(f"  rollup trigger off  {off:6.3f} ms")
+    print(f"  added               {on - off:+6.3f} ms per posting ({(on / off - 1) * 100:+.0f} %)")
+    print(f"  (rollup rebuilt from all entries afterwards in {rebuilt:.1f} s)")
+    return {"on_ms": on, "off_ms": off, "added_ms": on - off, "rebuild_s": rebuilt}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--customers", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--regenerate", action="store_true", help="drop the bench database first")
+    parser.add_argument("--postings", type=int, default=2000, help="per round of the posting-cost part (0: skip)")
     parser.add_argument("--with-outbox", action="store_true", help="keep the webhook outbox trigger on while generating")
     args = parser.parse_args()
 
@@ -241,6 +290,8 @@ def main():
     say(f"{report['entries']:,} entries; compacted {deltas:,} delta rows in "
         f"{report['compact']['seconds'] * 1000:.0f} ms; rollup has {report['rollup_rows']:,} rows")
     report["queries"] = run(args)
+    if args.postings:
+        report["posting_cost"] = posting_cost(args.postings)
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     path = RESULTS_DIR / f"reports-{datetime.now():%Y%m%d-%H%M%S}.json"
     path.write_text(json.dumps(report, indent=2))
