@@ -12,6 +12,7 @@ import { LoginPage } from "./pages/Login";
 import { LoyaltyPage } from "./pages/Loyalty";
 import { OrdersPage } from "./pages/Orders";
 import { ReportsPage } from "./reports/ReportsPage";
+import { AutomationsPage } from "./automations/AutomationsPage";
 
 const SECTIONS = [
   { key: "customers", label: "nav.customers" },
@@ -19,6 +20,7 @@ const SECTIONS = [
   { key: "loyalty", label: "nav.loyalty" },
   { key: "ledger", label: "nav.ledger" },
   { key: "reports", label: "nav.reports" },
+  { key: "automations", label: "nav.automations" },
   { key: "orders", label: "nav.orders" },
 ];
 
@@ -56,6 +58,7 @@ export function App() {
   else if (section === "ledger") page = <LedgerPage />;
   else if (section === "orders") page = <OrdersPage />;
   else if (section === "reports") page = <ReportsPage />;
+  else if (section === "automations") page = <AutomationsPage />;
   else page = <CustomerSearchPage />;
 
   return (
