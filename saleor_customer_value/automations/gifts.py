@@ -15,6 +15,7 @@ Birthdays: Saleor 2.10's ``User`` has no birthday, so it is a field of the plugi
 customers whose birthday is D's month and day (29 February counts on 28 February in
 other years).
 """
+import logging
 from datetime import date
 
 from django.db import connection, transaction
@@ -23,6 +24,8 @@ from django.utils import timezone
 from ..models import AutomationRun, PeriodicGift, PeriodicGiftOccurrence
 from ..models.automations import GiftFrequency as F
 from . import runs, segments
+
+logger = logging.getLogger(__name__)
 
 
 def _last_day(day: date) -> int:
@@ -99,6 +102,9 @@ def fire_due(today=None) -> int:
     """The beat task: every active gift's due occurrence, once."""
     created = 0
     for gift in PeriodicGift.objects.filter(is_active=True).select_related("segment"):
-        if fire(gift, today) is not None:
-            created += 1
+        try:
+            if fire(gift, today) is not None:
+                created += 1
+        except Exception:  # one broken gift (say a deleted badge) must not stop the others
+            logger.exception("periodic gift %s could not be fired", gift.pk)
     return created
