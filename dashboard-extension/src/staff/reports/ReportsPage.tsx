@@ -200,7 +200,7 @@ function ReportsView() {
                 <td>{unitLabel(b.unit)}</td>
                 <td className="num">{formatAmount(b.expired, b.unit, locale)}</td>
                 <td className="num">{b.count}</td>
-                <td className="num">{formatAmount(b.value, b.unit === "PTS" ? "EUR" : b.unit, locale)}</td>
+                <td className="num">{formatAmount(b.value, b.unit === "PTS" ? points?.value.currency ?? "EUR" : b.unit, locale)}</td>
               </tr>
             ))}
           </Table>
