@@ -45,4 +45,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_customer_value.credit.tasks.close_credit_cycles_task",
         "schedule": timedelta(hours=1),
     },
+    "customer-value-periodic-gifts": {
+        "task": "saleor_customer_value.automations.tasks.periodic_gifts_task",
+        "schedule": timedelta(minutes=15),
+    },
+    "customer-value-compact-report-rollup": {
+        "task": "saleor_customer_value.reports.tasks.compact_report_rollup_task",
+        "schedule": timedelta(minutes=1),
+    },
 }

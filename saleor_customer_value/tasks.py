@@ -24,3 +24,6 @@ from .webhooks import tasks as webhook_tasks  # noqa: E402,F401
 from .credit import tasks as credit_tasks  # noqa: E402,F401
 # Notifications: sending e-mails and expiry reminders.
 from .notifications import tasks as notification_tasks  # noqa: E402,F401
+# Automations: runs, periodic gifts; the report rollup's compaction.
+from .automations import tasks as automation_tasks  # noqa: E402,F401
+from .reports import tasks as report_tasks  # noqa: E402,F401

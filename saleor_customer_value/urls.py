@@ -17,6 +17,7 @@ from .graphql.backend import ValidatedDocumentBackend
 from .graphql.wallet import loaders
 from .notifications.language import request_language
 from .reports.downloads import download as ledger_export_download
+from .reports.downloads import report_download
 
 
 class CustomerValueGraphQLView(GraphQLView):
@@ -46,4 +47,5 @@ urlpatterns = [
     url(r"^customer-value/cards/(?P<token>[^/]+)/$", card_download, name="customer-value-card-download"),
     url(r"^customer-value/ledger-exports/(?P<token>[^/]+)/$", ledger_export_download, name="customer-value-ledger-export"),
     url(r"^customer-value/credit-statements/(?P<token>[^/]+)/$", credit_statement_download, name="customer-value-credit-statement"),
+    url(r"^customer-value/report-exports/(?P<token>[^/]+)/$", report_download, name="customer-value-report-export"),
 ] + dashboard_urlpatterns

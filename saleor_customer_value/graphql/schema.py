@@ -6,6 +6,7 @@ Each domain keeps its own package (``types``, ``mutations``, ``schema``) the way
 """
 import graphene
 
+from .automations.schema import AutomationMutations, AutomationQueries
 from .badges.schema import BadgeMutations, BadgeQueries
 from .cardkinds.schema import CardKindMutations, CardKindQueries
 from .inputs import guard_queries
@@ -17,6 +18,7 @@ from .notifications.schema import NotificationMutations, NotificationQueries
 from .pos.schema import PosMutations, PosQueries
 from .pos_sync.schema import PosSyncMutations
 from .reports.schema import ReportMutations, ReportQueries
+from .reports.values import ValueReportMutations, ValueReportQueries
 from .wallet.schema import WalletMutations, WalletQueries
 from .webhooks.schema import WebhookMutations, WebhookQueries
 
@@ -25,6 +27,8 @@ class CustomerValueQueries(
     CardKindQueries,
     CreditQueries,
     NotificationQueries,
+    AutomationQueries,
+    ValueReportQueries,
     WebhookQueries,
     BadgeQueries, ReportQueries, LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
 ):
@@ -38,6 +42,8 @@ class CustomerValueMutations(
     CardKindMutations,
     CreditMutations,
     NotificationMutations,
+    AutomationMutations,
+    ValueReportMutations,
     PosSyncMutations,
     WebhookMutations,
     BadgeMutations, ReportMutations, LedgerMutations, PosMutations, CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType

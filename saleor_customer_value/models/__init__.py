@@ -1,4 +1,11 @@
 from .accounts import Account, AccountKind
+from .automations import (
+    AutomationRun,
+    AutomationRunMember,
+    PeriodicGift,
+    PeriodicGiftOccurrence,
+    Segment,
+)
 from .badges import (
     Badge,
     BadgeEvent,
@@ -29,6 +36,7 @@ from .holds import Hold, HoldStatus
 from .idempotency import IdempotencyRecord
 from .journal import Entry, LedgerTransaction
 from .ratelimits import RateLimitCounter
+from .reports import ReportRollup, ReportRollupDelta
 from .webhooks import (
     DeliveryAttempt,
     DeliveryStatus,
@@ -64,6 +72,13 @@ __all__ = [
     "DiscountGroupProduct",
     "EmployeeConsumption",
     "WalletPromotion",
+    "AutomationRun",
+    "AutomationRunMember",
+    "PeriodicGift",
+    "PeriodicGiftOccurrence",
+    "Segment",
+    "ReportRollup",
+    "ReportRollupDelta",
     "Account",
     "AccountKind",
     "Badge",

@@ -11,12 +11,16 @@ import { LedgerPage } from "./pages/Ledger";
 import { LoginPage } from "./pages/Login";
 import { LoyaltyPage } from "./pages/Loyalty";
 import { OrdersPage } from "./pages/Orders";
+import { ReportsPage } from "./reports/ReportsPage";
+import { AutomationsPage } from "./automations/AutomationsPage";
 
 const SECTIONS = [
   { key: "customers", label: "nav.customers" },
   { key: "cards", label: "nav.cards" },
   { key: "loyalty", label: "nav.loyalty" },
   { key: "ledger", label: "nav.ledger" },
+  { key: "reports", label: "nav.reports" },
+  { key: "automations", label: "nav.automations" },
   { key: "orders", label: "nav.orders" },
 ];
 
@@ -53,6 +57,8 @@ export function App() {
   else if (section === "loyalty") page = <LoyaltyPage />;
   else if (section === "ledger") page = <LedgerPage />;
   else if (section === "orders") page = <OrdersPage />;
+  else if (section === "reports") page = <ReportsPage />;
+  else if (section === "automations") page = <AutomationsPage />;
   else page = <CustomerSearchPage />;
 
   return (
