@@ -57,3 +57,7 @@ class CustomerValueErrorCode(Enum):
     OFFLINE_BOOKING_TOO_OLD = "offline_booking_too_old"
     # Loyalty points (appended)
     PRODUCTS_EXCLUDED_FROM_POINTS = "products_excluded_from_points"
+    # Partner network
+    MERCHANT_SUSPENDED = "merchant_suspended"
+    NOTHING_TO_SETTLE = "nothing_to_settle"
+    ALREADY_PAID = "already_paid"

@@ -16,6 +16,7 @@ class CustomerValuePermissions(BasePermissionEnum):
     MANAGE_CARDS = "customer_value.manage_cards"
     USE_POS = "customer_value.use_pos"
     VIEW_LEDGER = "customer_value.view_ledger"
+    MANAGE_PARTNERS = "customer_value.manage_partners"
 
 
 PERMISSION_DESCRIPTIONS = {
@@ -24,6 +25,7 @@ PERMISSION_DESCRIPTIONS = {
     CustomerValuePermissions.MANAGE_CARDS: "Generate, export, block and replace cards.",
     CustomerValuePermissions.USE_POS: "Act as a point-of-sale terminal.",
     CustomerValuePermissions.VIEW_LEDGER: "Read the ledger's audit trail and reports.",
+    CustomerValuePermissions.MANAGE_PARTNERS: "Manage partner merchants and settle with them.",
 }
 
 

@@ -94,7 +94,10 @@ class SystemAccountCode:
     CONVERSION = "conversion"  # points <-> money conversion
     POINTS_ISSUED = "points_issued"
     POINTS_REDEEMED = "points_redeemed"
-    CLEARING = "clearing"
+    CLEARING = "clearing"  # the operator's side of partner clearing
+    # Per merchant (``Account.merchant`` set), never through ``system_account``:
+    MERCHANT_CLEARING = "merchant_clearing"  # + operator owes the merchant, - it is owed
+    MERCHANT_COMMISSION = "merchant_commission"  # the operator's commission on the merchant
 
     CHOICES = [
         (FUNDING, "Top-up funding"),
@@ -111,6 +114,8 @@ class SystemAccountCode:
         (POINTS_ISSUED, "Points issued"),
         (POINTS_REDEEMED, "Points redeemed"),
         (CLEARING, "Partner clearing"),
+        (MERCHANT_CLEARING, "Merchant clearing"),
+        (MERCHANT_COMMISSION, "Merchant commission"),
     ]
 
 

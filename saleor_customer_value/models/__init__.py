@@ -66,3 +66,24 @@ __all__ = [
     "PosSyncItem",
     "WebhookDelivery",
 ]
+from .partners import (  # noqa: E402
+    ClearingKind,
+    Merchant,
+    MerchantStaff,
+    MerchantStatus,
+    MerchantTill,
+    PartnerBooking,
+    Statement,
+    StatementLine,
+)
+
+__all__ += [
+    "ClearingKind",
+    "Merchant",
+    "MerchantStaff",
+    "MerchantStatus",
+    "MerchantTill",
+    "PartnerBooking",
+    "Statement",
+    "StatementLine",
+]
