@@ -33,4 +33,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_customer_value.webhooks.tasks.prune_webhook_log_task",
         "schedule": timedelta(hours=24),
     },
+    "customer-value-settle-merchants": {
+        "task": "saleor_customer_value.partners.tasks.settle_merchants_task",
+        "schedule": timedelta(days=7),
+    },
 }

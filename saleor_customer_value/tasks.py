@@ -19,3 +19,6 @@ from .badges import tasks as badge_tasks  # noqa: E402,F401
 
 # Webhooks: outbox dispatch and log pruning.
 from .webhooks import tasks as webhook_tasks  # noqa: E402,F401
+
+# Partner network: periodic settlement runs.
+from .partners import tasks as partner_tasks  # noqa: E402,F401

@@ -13,6 +13,7 @@ from .dashboard.urls import urlpatterns as dashboard_urlpatterns
 from .graphql.api import schema
 from .graphql.backend import ValidatedDocumentBackend
 from .graphql.wallet import loaders
+from .partners.exports import download as partner_statement_download
 from .reports.downloads import download as ledger_export_download
 
 
@@ -30,5 +31,6 @@ urlpatterns = [
     ),
     url(r"^customer-value/card-batches/(?P<token>[^/]+)/$", card_batch_download, name="customer-value-card-batch-export"),
     url(r"^customer-value/cards/(?P<token>[^/]+)/$", card_download, name="customer-value-card-download"),
+    url(r"^customer-value/partner-statements/(?P<token>[^/]+)/$", partner_statement_download, name="customer-value-partner-statement"),
     url(r"^customer-value/ledger-exports/(?P<token>[^/]+)/$", ledger_export_download, name="customer-value-ledger-export"),
 ] + dashboard_urlpatterns

@@ -73,10 +73,29 @@ def derived(idem: IdempotencyKey, part: str) -> IdempotencyKey:
     return IdempotencyKey(scope=idem.scope, key=f"{idem.key}#pos:{part}")
 
 
-def _refs(who: Identified, receipt):
+def _refs(who: Identified, receipt, merchant=None):
     return service.References(
-        external_reference=receipt, card_id=who.card.pk if who.card else None
+        external_reference=receipt,
+        card_id=who.card.pk if who.card else None,
+        merchant_id=merchant.pk if merchant is not None else None,
     )
+
+
+def _merchant(actor):
+    """The partner merchant the till books for (``None``: the operator's own till);
+    a suspended merchant's tills are refused (issue 12)."""
+    from ..partners import merchants
+
+    return merchants.for_booking(actor)
+
+
+def _clear(txn, merchant, actor):
+    """Record a booking for its merchant and post its clearing, in this DB transaction."""
+    if merchant is None:
+        return
+    from ..partners import clearing
+
+    clearing.record(txn, merchant, actor)
 
 
 def _booked(idem) -> Optional[LedgerTransaction]:
@@ -95,6 +114,7 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -
     currency = validate_currency(currency)
     amount = to_amount(amount, currency)
     program = programs.get_program()
+    merchant = _merchant(actor)
     result = Result(who.customer, who.card, amount=amount, currency=currency)
     if currency != programs.currency():
         from ..ledger.errors import CurrencyMismatch
@@ -116,7 +136,7 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -
             actor=actor,
             note=note,
             customer_note=f"{points} points earned in store (receipt {receipt})",
-            refs=_refs(who, receipt),
+            refs=_refs(who, receipt, merchant),
             metadata={
                 **programs.earn_rules(program),
                 "channel": "pos",
@@ -128,6 +148,7 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -
         ),
         idem,
     )
+    _clear(txn, merchant, actor)
     result.transactions.append(txn)
     # A replay answers with what the first request booked (the program may have
     # changed since); a new booking booked exactly ``points``.
@@ -143,6 +164,7 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -
 def wallet_pay(who: Identified, amount, currency, receipt, note, actor, idem) -> Result:
     currency = validate_currency(currency)
     amount = to_amount(amount, currency)
+    merchant = _merchant(actor)
     wallet = accounts.wallet_account(who.customer, currency)
     txn = service.transfer(
         wallet,
@@ -153,11 +175,12 @@ def wallet_pay(who: Identified, amount, currency, receipt, note, actor, idem) ->
             actor=actor,
             note=note,
             customer_note=f"Paid in store (receipt {receipt})",
-            refs=_refs(who, receipt),
+            refs=_refs(who, receipt, merchant),
             metadata={"channel": "pos"},
         ),
         idem,
     )
+    _clear(txn, merchant, actor)
     return Result(who.customer, who.card, [txn], amount=amount, currency=currency)
 
 
@@ -180,10 +203,11 @@ def wallet_top_up(who: Identified, amount, currency, receipt, note, actor, idem)
     currency = validate_currency(currency)
     config = plugin_config.get_config()
     amount = wallet_topups.validate_amount(amount, currency, config)
+    merchant = _merchant(actor)
     with transaction.atomic():
         who = _sell_card(who)
         wallet = accounts.wallet_account(who.customer, currency)
-        refs = _refs(who, receipt)
+        refs = _refs(who, receipt, merchant)
         topup = service.transfer(
             accounts.system_account(SystemAccountCode.FUNDING, currency),
             wallet,
@@ -198,6 +222,7 @@ def wallet_top_up(who: Identified, amount, currency, receipt, note, actor, idem)
             ),
             idem,
         )
+        _clear(topup, merchant, actor)
         result = Result(who.customer, who.card, [topup], amount=amount, currency=currency)
         bonus_key = derived(idem, "bonus")
         if getattr(topup, "replayed", False):
@@ -252,6 +277,7 @@ def redeem_points(who: Identified, points, receipt, note, actor, idem) -> Result
     points = int(to_amount(points, POINTS_UNIT, field="points"))
     value = rate.check(points)
     account = accounts.points_account(who.customer)
+    merchant = _merchant(actor)
     with transaction.atomic():
         if not lots.already_used(idem):
             fresh = lots.prepare(account)
@@ -280,7 +306,7 @@ def redeem_points(who: Identified, points, receipt, note, actor, idem) -> Result
                 actor=actor,
                 note=note,
                 customer_note=f"{points} points redeemed in store (receipt {receipt})",
-                refs=_refs(who, receipt),
+                refs=_refs(who, receipt, merchant),
                 metadata={
                     "channel": "pos",
                     "rate": rate.as_metadata(),
@@ -292,4 +318,5 @@ def redeem_points(who: Identified, points, receipt, note, actor, idem) -> Result
             idem,
             destination=SystemAccountCode.POINTS_REDEEMED,
         )
+        _clear(txn, merchant, actor)
     return Result(who.customer, who.card, [txn], points=points, amount=value, currency=rate.currency)
