@@ -11,6 +11,7 @@ from .inputs import guard_queries
 from .cards.schema import CardMutations, CardQueries
 from .ledger.schema import LedgerMutations, LedgerQueries
 from .loyalty.schema import LoyaltyMutations, LoyaltyQueries
+from .partners.schema import PartnerMutations, PartnerQueries
 from .pos.schema import PosMutations, PosQueries
 from .pos_sync.schema import PosSyncMutations
 from .reports.schema import ReportMutations, ReportQueries
@@ -19,6 +20,7 @@ from .webhooks.schema import WebhookMutations, WebhookQueries
 
 
 class CustomerValueQueries(
+    PartnerQueries,
     WebhookQueries,
     BadgeQueries, ReportQueries, LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
 ):
@@ -29,6 +31,7 @@ guard_queries(CustomerValueQueries)
 
 
 class CustomerValueMutations(
+    PartnerMutations,
     PosSyncMutations,
     WebhookMutations,
     BadgeMutations, ReportMutations, LedgerMutations, PosMutations, CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType

@@ -1,9 +1,9 @@
-"""Periodic settlement of every merchant with open bookings."""
-from celery import shared_task
+"""Celery adapter of ``settlement.settle_all`` (beat: ``schedule.py``, weekly)."""
+from saleor.celeryconf import app
 
 from . import settlement
 
 
-@shared_task
+@app.task
 def settle_merchants_task():
     return [statement.pk for statement in settlement.settle_all()]
