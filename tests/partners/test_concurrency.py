@@ -1,0 +1,103 @@
+"""Settlement runs while tills book: every booking lands in exactly one statement, and
+the database (not only Python) holds the clearing invariants at commit."""
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.utils import DatabaseError
+
+from saleor_customer_value.ledger import accounts, service
+from saleor_customer_value.ledger.actors import Actor
+from saleor_customer_value.ledger.reasons import Reason, SystemAccountCode
+from saleor_customer_value.models import PartnerBooking, Statement, StatementLine
+from saleor_customer_value.partners import clearing, settlement
+
+from ..conftest import ApiClient
+from ..ledger.test_concurrency import run_concurrently
+from ..pos.queries import PAY, amount_input
+from ..wallet.conftest import fund_wallet
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_concurrent_settlement_and_booking_put_each_booking_in_exactly_one_statement(
+    program, cinema, erika_card
+):
+    # given
+    fund_wallet(erika_card.customer.user, "100.00")
+    token = cinema.app.tokens.first().auth_token
+    card = {"code": erika_card.code}
+
+    def work(i):
+        if i % 3 == 0:  # 4 settlement runs among 8 bookings
+            return [s.pk for s in settlement.settle(cinema.merchant)]
+        result = ApiClient(app_token=token).execute(
+            PAY, amount_input(card, "1.00", receipt=f"R-{i}", key=f"k-{i}")
+        )["posWalletPay"]
+        assert result["customerValueErrors"] == [], result
+        return result["bookings"][0]["id"]
+
+    # when
+    results = run_concurrently(12, work)
+    settlement.settle(cinema.merchant)  # whatever was still open
+
+    # then
+    assert all(not isinstance(r, Exception) for r in results), results
+    bookings = PartnerBooking.objects.filter(merchant=cinema.merchant)
+    assert bookings.count() == 8
+    assert StatementLine.objects.count() == 8  # the primary key is the booking: once each
+    assert not bookings.filter(line__isnull=True).exists()
+    statements = Statement.objects.filter(merchant=cinema.merchant)
+    for statement in statements:
+        lines = PartnerBooking.objects.filter(line__statement=statement)
+        assert statement.net == sum(b.amount for b in lines)
+        assert statement.payments == sum(b.amount + b.commission for b in lines)
+    assert sum(s.net for s in statements) == Decimal("7.60")  # 8 x (1.00 - 5 %)
+    position = clearing.network_position("EUR")
+    assert position["merchant_total"] == Decimal("7.60")
+    assert position["merchant_total"] + position["commission"] + position["operator"] == 0
+
+
+def test_a_clearing_transaction_touching_a_customer_account_fails_at_commit(cinema, erika_card):
+    wallet = fund_wallet(erika_card.customer.user, "5.00")
+    with pytest.raises(DatabaseError, match="cv_clearing_accounts|non-clearing account"):
+        with transaction.atomic():
+            service.post(
+                [
+                    service.Leg(wallet, Decimal("-1.00")),
+                    service.Leg(
+                        accounts.merchant_account(cinema.merchant, SystemAccountCode.MERCHANT_CLEARING, "EUR"),
+                        Decimal("1.00"),
+                    ),
+                ],
+                service.Posting(reason=Reason.PARTNER_CLEARING, actor=Actor.system("test")),
+            )
+
+
+def test_statements_and_lines_are_immutable_and_cover_only_their_merchant(program, bakery, cinema, erika_card):
+    from ..pos.queries import TOPUP
+
+    bakery.till.execute(TOPUP, amount_input({"code": erika_card.code}, "20.00", receipt="A-1", key="a1"))
+    [statement] = settlement.settle(bakery.merchant)
+    line = StatementLine.objects.get(statement=statement)
+    for sql, params in (
+        ("UPDATE customer_value_statement SET net = 0 WHERE id = %s", [statement.pk]),
+        ("DELETE FROM customer_value_statementline WHERE booking_id = %s", [line.pk]),
+        ("UPDATE customer_value_partnerbooking SET amount = 0 WHERE transaction_id = %s", [line.pk]),
+    ):
+        with pytest.raises(DatabaseError):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql, params)
+
+    # a booking of the cinema can never be put on the bakery's statement
+    cinema.till.execute(PAY, amount_input({"code": erika_card.code}, "1.00", receipt="B-1", key="b1"))
+    foreign = PartnerBooking.objects.get(merchant=cinema.merchant)
+    with pytest.raises((IntegrityError, DatabaseError)):
+        with transaction.atomic():
+            StatementLine.objects.create(booking=foreign, statement=statement)
+
+    # and the payout is booked once
+    settlement.record_payout(statement, Actor.system("test"), "X-1")
+    with pytest.raises(DatabaseError):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE customer_value_statement SET paid_at = now() WHERE id = %s", [statement.pk])
