@@ -294,5 +294,83 @@ class Migration(migrations.Migration):
             model_name='partnerbooking',
             index=models.Index(fields=['merchant', '-transaction'], name='cv_partnerbooking_merchant'),
         ),
+        migrations.CreateModel(
+            name='MerchantReward',
+            fields=[
+                ('id', models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=128)),
+                ('description', models.TextField(blank=True, default='')),
+                ('points', models.PositiveIntegerField()),
+                ('is_active', models.BooleanField(default=True)),
+                ('sort_order', models.IntegerField(default=0)),
+            ],
+            options={
+                'ordering': ('sort_order', 'points', 'pk'),
+            },
+        ),
+        migrations.CreateModel(
+            name='PlanMember',
+            fields=[
+                ('id', models.AutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('joined_at', models.DateTimeField(auto_now_add=True)),
+            ],
+        ),
+        migrations.AddField(
+            model_name='merchant',
+            name='plan_description',
+            field=models.TextField(blank=True, default=''),
+        ),
+        migrations.AddField(
+            model_name='merchant',
+            name='plan_earn_amount',
+            field=models.DecimalField(decimal_places=2, default=1, max_digits=12),
+        ),
+        migrations.AddField(
+            model_name='merchant',
+            name='plan_earn_points',
+            field=models.PositiveIntegerField(default=1),
+        ),
+        migrations.AddField(
+            model_name='merchant',
+            name='plan_earn_rounding',
+            field=models.CharField(choices=[('down', 'Round down'), ('nearest', 'Round to the nearest point')], default='down', max_length=16),
+        ),
+        migrations.AddField(
+            model_name='merchant',
+            name='plan_enabled',
+            field=models.BooleanField(default=False),
+        ),
+        migrations.AlterField(
+            model_name='partnerbooking',
+            name='kind',
+            field=models.CharField(choices=[('topup', 'Top-up taken'), ('payment', 'Wallet payment accepted'), ('points_earned', 'Points issued'), ('points_redeemed', 'Points redeemed'), ('points_adjusted', 'Points added or removed by the merchant'), ('reversal', 'Reversal')], max_length=32),
+        ),
+        migrations.AddConstraint(
+            model_name='merchant',
+            constraint=models.CheckConstraint(check=models.Q(plan_earn_amount__gt=0), name='cv_merchant_plan_earn_amount_gt_0'),
+        ),
+        migrations.AddField(
+            model_name='planmember',
+            name='customer',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partner_plans', to='customer_value.Customer'),
+        ),
+        migrations.AddField(
+            model_name='planmember',
+            name='merchant',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='customer_value.Merchant'),
+        ),
+        migrations.AddField(
+            model_name='merchantreward',
+            name='merchant',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rewards', to='customer_value.Merchant'),
+        ),
+        migrations.AddConstraint(
+            model_name='planmember',
+            constraint=models.UniqueConstraint(fields=('merchant', 'customer'), name='cv_planmember_unique'),
+        ),
+        migrations.AddConstraint(
+            model_name='merchantreward',
+            constraint=models.CheckConstraint(check=models.Q(points__gt=0), name='cv_merchantreward_points_gt_0'),
+        ),
         migrations.RunSQL(FORWARD, BACKWARD),
     ]

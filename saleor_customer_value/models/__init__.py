@@ -71,8 +71,10 @@ from .partners import (  # noqa: E402
     Merchant,
     MerchantStaff,
     MerchantStatus,
+    MerchantReward,
     MerchantTill,
     PartnerBooking,
+    PlanMember,
     Statement,
     StatementLine,
 )
@@ -82,8 +84,10 @@ __all__ += [
     "Merchant",
     "MerchantStaff",
     "MerchantStatus",
+    "MerchantReward",
     "MerchantTill",
     "PartnerBooking",
+    "PlanMember",
     "Statement",
     "StatementLine",
 ]

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from .accounts import MONEY_FIELD
+from .loyalty import EarnRounding
 
 
 class MerchantStatus:
@@ -32,6 +33,13 @@ class Merchant(models.Model):
     # paid for points redeemed there.
     point_value = models.DecimalField(max_digits=12, decimal_places=4, default=0)
     currency = models.CharField(max_length=3, default="EUR")
+    # The merchant's own card plan (seed 002) on the shared points: its earning rule
+    # replaces the shop program's at its tills while the plan is on.
+    plan_enabled = models.BooleanField(default=False)
+    plan_earn_points = models.PositiveIntegerField(default=1)
+    plan_earn_amount = models.DecimalField(max_digits=12, decimal_places=2, default=1)
+    plan_earn_rounding = models.CharField(max_length=16, choices=EarnRounding.CHOICES, default=EarnRounding.DOWN)
+    plan_description = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -44,6 +52,7 @@ class Merchant(models.Model):
                 name="cv_merchant_commission_range",
             ),
             models.CheckConstraint(check=Q(point_value__gte=0), name="cv_merchant_point_value_gte_0"),
+            models.CheckConstraint(check=Q(plan_earn_amount__gt=0), name="cv_merchant_plan_earn_amount_gt_0"),
             models.CheckConstraint(
                 check=Q(status__in=[MerchantStatus.ACTIVE, MerchantStatus.SUSPENDED]),
                 name="cv_merchant_status_known",
@@ -82,17 +91,49 @@ class MerchantTill(models.Model):
         app_label = "customer_value"
 
 
+class PlanMember(models.Model):
+    """A customer who joined a merchant's card plan (share link, or a first sale)."""
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="members")
+    customer = models.ForeignKey("customer_value.Customer", on_delete=models.CASCADE, related_name="partner_plans")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "customer_value"
+        constraints = [
+            models.UniqueConstraint(fields=["merchant", "customer"], name="cv_planmember_unique"),
+        ]
+
+
+class MerchantReward(models.Model):
+    """A reward of a merchant's catalogue, redeemed with points at its till."""
+
+    merchant = models.ForeignKey(Merchant, on_delete=models.CASCADE, related_name="rewards")
+    name = models.CharField(max_length=128)
+    description = models.TextField(blank=True, default="")
+    points = models.PositiveIntegerField()
+    is_active = models.BooleanField(default=True)
+    sort_order = models.IntegerField(default=0)
+
+    class Meta:
+        app_label = "customer_value"
+        ordering = ("sort_order", "points", "pk")
+        constraints = [models.CheckConstraint(check=Q(points__gt=0), name="cv_merchantreward_points_gt_0")]
+
+
 class ClearingKind:
     TOPUP = "topup"  # cash taken at the merchant's till: the merchant owes the operator
     PAYMENT = "payment"  # wallet money accepted: the operator owes the merchant (less commission)
     POINTS_EARNED = "points_earned"  # the merchant funds the points at its point value
     POINTS_REDEEMED = "points_redeemed"  # the operator pays the merchant for the points
+    POINTS_ADJUSTED = "points_adjusted"  # merchant staff added (funds) or removed points
     REVERSAL = "reversal"  # mirrors the clearing of the booking it reverses
     CHOICES = [
         (TOPUP, "Top-up taken"),
         (PAYMENT, "Wallet payment accepted"),
         (POINTS_EARNED, "Points issued"),
         (POINTS_REDEEMED, "Points redeemed"),
+        (POINTS_ADJUSTED, "Points added or removed by the merchant"),
         (REVERSAL, "Reversal"),
     ]
 
