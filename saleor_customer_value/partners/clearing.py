@@ -8,6 +8,7 @@ value between the merchant and the operator, a clearing transaction (reason
 booking            clearing (merchant clearing account: + operator owes it)
 =================  ==========================================================
 cash top-up X      merchant −X, operator +X (the merchant holds the cash)
+points adjusted N  added: as earned; removed: merchant +N·v
 wallet payment X   merchant +(X − c), merchant commission +c, operator −X
 points earned N    merchant −N·v, operator +N·v (the merchant funds them)
 points redeemed N  merchant +N·v, operator −N·v
@@ -44,6 +45,7 @@ KIND_BY_REASON = {
     Reason.POS_PAYMENT: ClearingKind.PAYMENT,
     Reason.POINTS_EARNED: ClearingKind.POINTS_EARNED,
     Reason.POINTS_REDEEMED: ClearingKind.POINTS_REDEEMED,
+    Reason.POINTS_ADJUSTMENT: ClearingKind.POINTS_ADJUSTED,
     Reason.REVERSAL: ClearingKind.REVERSAL,
 }
 
@@ -66,10 +68,13 @@ def _moved(txn: LedgerTransaction, kind: str):
 
 def _clearing_legs(merchant, kind, txn):
     """Legs, signed merchant amount, commission and currency of one booking."""
-    if kind in (ClearingKind.POINTS_EARNED, ClearingKind.POINTS_REDEEMED):
+    if kind in (ClearingKind.POINTS_EARNED, ClearingKind.POINTS_REDEEMED, ClearingKind.POINTS_ADJUSTED):
         points, _ = _moved(txn, kind)
         currency = merchant.currency
         value = money(points * merchant.point_value, currency)
+        if kind == ClearingKind.POINTS_ADJUSTED:  # added: funded like earned; removed: refunded
+            added = txn.entries.filter(account__kind="points", direction=1).exists()
+            return (-value if added else value), Decimal(0), currency
         signed = -value if kind == ClearingKind.POINTS_EARNED else value
         return signed, Decimal(0), currency
     amount, currency = _moved(txn, kind)

@@ -26,6 +26,7 @@ TOTAL_FIELD = {
     ClearingKind.PAYMENT: "payments",
     ClearingKind.POINTS_EARNED: "points_earned",
     ClearingKind.POINTS_REDEEMED: "points_redeemed",
+    ClearingKind.POINTS_ADJUSTED: "points_earned",
     ClearingKind.REVERSAL: "reversals",
 }
 

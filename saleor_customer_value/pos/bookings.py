@@ -122,11 +122,26 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -
         raise CurrencyMismatch(
             f"Points are earned on sales in {programs.currency()}; this sale is in {currency}."
         )
-    if not program.enabled:
-        return result
-    points = earning.amount_points(program, amount, badge_perks.earn_multiplier(who.customer.pk))
-    if points <= 0:
-        return result
+    plan = merchant is not None and merchant.plan_enabled
+    if plan:
+        # The merchant's own card plan (issue 12): its rule, on the shared points.
+        from ..partners import plans
+
+        plans.join(merchant, who.customer)
+        rule = plans.rule(merchant)
+        points = rule.points_for(amount)
+        if points <= 0:
+            return result
+        rules = rule.as_metadata()
+        multiplier = Decimal(1)
+    else:
+        if not program.enabled:
+            return result
+        multiplier = badge_perks.earn_multiplier(who.customer.pk)
+        points = earning.amount_points(program, amount, multiplier)
+        if points <= 0:
+            return result
+        rules = programs.earn_rules(program)
     account = accounts.points_account(who.customer)
     txn = lots.credit(
         account,
@@ -138,12 +153,16 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -
             customer_note=f"{points} points earned in store (receipt {receipt})",
             refs=_refs(who, receipt, merchant),
             metadata={
-                **programs.earn_rules(program),
+                **rules,
                 "channel": "pos",
-                "earn_multiplier": str(badge_perks.earn_multiplier(who.customer.pk)),
+                "earn_multiplier": str(multiplier),
                 "base": str(amount),
                 "currency": currency,
-                "raw_points": str((amount * earning.earn_ratio(program)).quantize(Decimal("0.001"))),
+                **(
+                    {"merchant": merchant.pk}
+                    if plan
+                    else {"raw_points": str((amount * earning.earn_ratio(program)).quantize(Decimal("0.001")))}
+                ),
             },
         ),
         idem,

@@ -11,7 +11,9 @@ from ...partners import settlement
 from ...partners.errors import StatementNotFound
 from ...permissions import CustomerValuePermissions
 from ..core import CustomerValueMutation, error, has_permissions, request_actor
-from .types import Merchant, MerchantStatement, MerchantStatusEnum
+from ..pos.mutations import PosCustomerInput
+from ..pos.types import PosBooking, PosCustomer
+from .types import EarnRoundingEnum, Merchant, MerchantReward, MerchantStatement, MerchantStatusEnum
 
 MANAGE_PARTNERS = CustomerValuePermissions.MANAGE_PARTNERS
 
@@ -34,9 +36,33 @@ class MerchantInput(graphene.InputObjectType):
     commission_percent = Decimal(description="0 to 100: the operator's share of each wallet payment.")
     point_value = Decimal(description="Money per point for funding and clearing points (e.g. 0.01).")
     currency = graphene.String()
+    plan_enabled = graphene.Boolean(description="The merchant's own card plan on/off.")
+    plan_earn_points = graphene.Int(description="Points per plan_earn_amount.")
+    plan_earn_amount = Decimal()
+    plan_earn_rounding = EarnRoundingEnum()
+    plan_description = graphene.String()
+
+
+def _apply_plan(merchant, data):
+    if data.get("plan_enabled") is not None:
+        merchant.plan_enabled = data["plan_enabled"]
+    if data.get("plan_earn_points") is not None:
+        if not 0 < data["plan_earn_points"] <= 100000:
+            raise error("planEarnPoints", "Between 1 and 100000 points.", Code.INVALID)
+        merchant.plan_earn_points = data["plan_earn_points"]
+    if data.get("plan_earn_amount") is not None:
+        value = check_number(data["plan_earn_amount"], field="planEarnAmount")
+        if value <= 0 or value != value.quantize(value.__class__("0.01")) or value >= 10**8:
+            raise error("planEarnAmount", "A positive amount with at most 2 decimals.", Code.INVALID)
+        merchant.plan_earn_amount = value
+    if data.get("plan_earn_rounding") is not None:
+        merchant.plan_earn_rounding = data["plan_earn_rounding"]
+    if "plan_description" in data:
+        merchant.plan_description = (data["plan_description"] or "").strip()
 
 
 def _apply(merchant, data):
+    _apply_plan(merchant, data)
     if "name" in data:
         name = (data["name"] or "").strip()
         if not name:
@@ -220,3 +246,144 @@ class MerchantStatementPayoutRecord(OperatorMutation):
             raise StatementNotFound("No statement has this ID.")
         reference = (reference or "").strip()[:128]
         return cls(statement=settlement.record_payout(statement, request_actor(info), reference))
+
+
+class MerchantScopedMutation(CustomerValueMutation):
+    """For the operator (MANAGE_PARTNERS) or a till/staff member acting for a merchant
+    (USE_POS); another merchant is NOT_FOUND."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def check_permissions(cls, context, permissions=None):
+        if has_permissions(context, (MANAGE_PARTNERS,)):
+            return True
+        from ...partners import merchants
+
+        return has_permissions(context, (CustomerValuePermissions.USE_POS,)) and (
+            merchants.for_request(context.user, getattr(context, "app", None)) is not None
+        )
+
+    @classmethod
+    def merchant(cls, info, merchant_id):
+        from .schema import _merchant
+
+        return _merchant(info, merchant_id)
+
+
+class MerchantRewardInput(graphene.InputObjectType):
+    name = graphene.String(required=True)
+    description = graphene.String()
+    points = graphene.Int(required=True, description="Points required (> 0).")
+
+
+class MerchantRewardCreate(MerchantScopedMutation):
+    reward = graphene.Field(MerchantReward)
+
+    class Arguments:
+        merchant_id = graphene.ID(description="Omit for the caller's own merchant.")
+        input = MerchantRewardInput(required=True)
+
+    class Meta:
+        description = "Add a reward to a merchant's catalogue (the operator or the merchant's own staff)."
+
+    @classmethod
+    def perform_mutation(cls, _root, info, input, merchant_id=None):
+        from ...models import MerchantReward as RewardModel
+
+        merchant = cls.merchant(info, merchant_id)
+        name = (input.get("name") or "").strip()
+        if not name:
+            raise error("name", "A reward needs a name.", Code.REQUIRED)
+        if not 0 < input["points"] <= 10**9:
+            raise error("points", "A reward needs a positive number of points.", Code.INVALID)
+        reward = RewardModel.objects.create(
+            merchant=merchant, name=name[:128], description=(input.get("description") or "").strip(), points=input["points"]
+        )
+        return cls(reward=MerchantReward.of(reward))
+
+
+class MerchantRewardDeactivate(MerchantScopedMutation):
+    reward = graphene.Field(MerchantReward)
+
+    class Arguments:
+        id = graphene.ID(required=True)
+
+    class Meta:
+        description = "Take a reward out of the merchant's catalogue."
+
+    @classmethod
+    def perform_mutation(cls, _root, info, id):
+        from ...models import MerchantReward as RewardModel
+        from ...partners import merchants
+        from ..inputs import decode_id
+
+        pk = decode_id(id, "MerchantReward", field="id")
+        visible = merchants.visible(info.context.user, getattr(info.context, "app", None))
+        reward = (
+            RewardModel.objects.filter(pk=int(pk), merchant__in=visible).first()
+            if str(pk).isdigit() and len(str(pk)) < 12
+            else None
+        )
+        if reward is None:
+            raise error("id", f"Couldn't resolve to a node: {id}", Code.NOT_FOUND)
+        reward.is_active = False
+        reward.save(update_fields=["is_active"])
+        return cls(reward=MerchantReward.of(reward))
+
+
+class MerchantPointsAdjust(MerchantScopedMutation):
+    customer = graphene.Field(PosCustomer)
+    bookings = graphene.List(graphene.NonNull(PosBooking), required=True, default_value=[])
+
+    class Arguments:
+        customer = PosCustomerInput(required=True)
+        points = graphene.Int(required=True, description="Positive: add (the merchant funds them); negative: remove.")
+        note = graphene.String(required=True, description="Why (required).")
+        idempotency_key = graphene.String(required=True)
+
+    class Meta:
+        description = (
+            "A merchant's staff or till adds or removes points with a note; booked for the "
+            "caller's merchant with its clearing. Requires USE_POS and acting for a merchant."
+        )
+
+    @classmethod
+    def perform_mutation(cls, _root, info, customer, points, note, idempotency_key):
+        from ...partners import merchants, plans
+        from ...pos import bookings as pos_bookings, lookup
+        from ..pos.mutations import identify
+
+        actor = request_actor(info)
+        merchant = merchants.for_booking(actor)
+        if merchant is None:
+            raise error(None, "Only a merchant's staff or tills book a merchant's points.", Code.PERMISSION_DENIED)
+        note, _receipt, idem = pos_bookings.clean_request(note, "merchant", idempotency_key, actor.idempotency_scope)
+        who = identify(customer)
+        txn = plans.adjust_points(merchant, who, points, note, actor, idem)
+        return cls(customer=PosCustomer.of(lookup.view(who.customer, who.card)), bookings=[PosBooking.of(txn)])
+
+
+class PartnerPlanJoin(CustomerValueMutation):
+    merchant_name = graphene.String()
+
+    class Arguments:
+        token = graphene.String(required=True, description="From the merchant's share link.")
+
+    class Meta:
+        description = "The logged-in customer joins a merchant's card plan through its share link."
+
+    @classmethod
+    def check_permissions(cls, context, permissions=None):
+        user = context.user
+        return bool(user and user.is_authenticated and getattr(context, "app", None) is None)
+
+    @classmethod
+    def perform_mutation(cls, _root, info, token):
+        from ...ledger import accounts
+        from ...partners import plans
+
+        merchant = plans.merchant_for_token(token)
+        plans.join(merchant, accounts.customer_for_user(info.context.user))
+        return cls(merchant_name=merchant.name)

@@ -9,13 +9,17 @@ from ..inputs import decode_id
 from .mutations import (
     MerchantCreate,
     MerchantMemberRemove,
+    MerchantPointsAdjust,
+    MerchantRewardCreate,
+    MerchantRewardDeactivate,
     MerchantSettle,
+    PartnerPlanJoin,
     MerchantStaffAssign,
     MerchantStatementPayoutRecord,
     MerchantTillAssign,
     MerchantUpdate,
 )
-from .types import Merchant, MerchantStatement, PartnerNetworkPosition, bookings_of
+from .types import Merchant, MerchantReward, MerchantStatement, PartnerNetworkPosition, PartnerPlan, bookings_of
 
 MAX_ROWS = 200
 
@@ -77,6 +81,11 @@ class PartnerQueries(graphene.ObjectType):
         merchant_id=graphene.Argument(graphene.ID, description="Omit for the caller's own merchant."),
         description="Customers who transacted with the merchant, with their points.",
     )
+    my_partner_plans = graphene.List(
+        graphene.NonNull(PartnerPlan),
+        required=True,
+        description="The merchant card plans the logged-in customer joined, with the points per plan.",
+    )
     partner_network_position = graphene.Field(
         PartnerNetworkPosition,
         currency=graphene.String(required=True),
@@ -102,15 +111,19 @@ class PartnerQueries(graphene.ObjectType):
 
         from ...loyalty import queries as points_queries
 
+        from ...models import Customer, PlanMember
+
         merchant = _merchant(info, merchant_id)
-        rows = (
+        rows = list(
             PartnerBooking.objects.filter(merchant=merchant, customer__isnull=False)
             .values("customer_id")
             .annotate(n=Count("transaction_id"))
             .order_by("-n", "customer_id")[:MAX_ROWS]
         )
-        from ...models import Customer
-
+        seen = {r["customer_id"] for r in rows}
+        for member_id in PlanMember.objects.filter(merchant=merchant).values_list("customer_id", flat=True)[:MAX_ROWS]:
+            if member_id not in seen:
+                rows.append({"customer_id": member_id, "n": 0})
         customers = Customer.objects.select_related("user").in_bulk([r["customer_id"] for r in rows])
         result = []
         for row in rows:
@@ -123,6 +136,37 @@ class PartnerQueries(graphene.ObjectType):
                     email=(user.email if user else customer.email) or None,
                     bookings=row["n"],
                     points=int(points_queries.balance(customer).available),
+                )
+            )
+        return result
+
+    def resolve_my_partner_plans(self, info):
+        from ...ledger import accounts
+        from ...models import PlanMember
+        from ...partners import plans
+
+        user = info.context.user
+        if not user or not user.is_authenticated:
+            return []
+        customer = accounts.customer_for_user(user)
+        members = list(
+            PlanMember.objects.filter(customer=customer, merchant__plan_enabled=True)
+            .select_related("merchant")
+            .order_by("merchant__name")
+        )
+        balances = plans.balances(customer, [m.merchant_id for m in members])
+        result = []
+        for member in members:
+            merchant = member.merchant
+            points = balances.get(merchant.pk, 0)
+            result.append(
+                PartnerPlan(
+                    merchant_name=merchant.name,
+                    description=merchant.plan_description,
+                    earning_rule=f"{merchant.plan_earn_points} per {merchant.plan_earn_amount:f} {merchant.currency}",
+                    joined_at=member.joined_at,
+                    points=points,
+                    rewards=[MerchantReward.of(r, points) for r in merchant.rewards.filter(is_active=True)],
                 )
             )
         return result
@@ -145,3 +189,7 @@ class PartnerMutations(graphene.ObjectType):
     merchant_member_remove = MerchantMemberRemove.Field()
     merchant_settle = MerchantSettle.Field()
     merchant_statement_payout_record = MerchantStatementPayoutRecord.Field()
+    merchant_reward_create = MerchantRewardCreate.Field()
+    merchant_reward_deactivate = MerchantRewardDeactivate.Field()
+    merchant_points_adjust = MerchantPointsAdjust.Field()
+    partner_plan_join = PartnerPlanJoin.Field()

@@ -53,7 +53,38 @@ class MerchantStaffInfo(graphene.ObjectType):
     email = graphene.String(required=True)
 
 
+class EarnRoundingEnum(graphene.Enum):
+    DOWN = "down"
+    NEAREST = "nearest"
+
+
+class MerchantReward(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    name = graphene.String(required=True)
+    description = graphene.String(required=True)
+    points = graphene.Int(required=True, description="Points required.")
+    points_missing = graphene.Int(description="Points the customer still needs (customer views only).")
+    is_active = graphene.Boolean(required=True)
+
+    @staticmethod
+    def of(reward, balance=None):
+        return MerchantReward(
+            id=graphene.Node.to_global_id("MerchantReward", reward.pk),
+            name=reward.name,
+            description=reward.description,
+            points=reward.points,
+            points_missing=None if balance is None else max(reward.points - balance, 0),
+            is_active=reward.is_active,
+        )
+
+
 class Merchant(_Scoped, CountableDjangoObjectType):
+    plan_earn_rounding = EarnRoundingEnum(required=True)
+    plan_earn_amount = graphene.String(required=True, description="Amount (decimal text) per plan_earn_points.")
+    plan_signup_token = graphene.String(
+        description="Signed token of the plan's share link (partnerPlanJoin); for the operator and the merchant."
+    )
+    rewards = graphene.List(graphene.NonNull(MerchantReward), required=True)
     status = MerchantStatusEnum(required=True)
     commission_percent = graphene.Float(required=True, description="Percent of each wallet payment kept by the operator.")
     point_value = graphene.String(required=True, description="Money per point (decimal text) for funding and clearing points.")
@@ -71,11 +102,28 @@ class Merchant(_Scoped, CountableDjangoObjectType):
         description = "A partner merchant of the network."
         model = models.Merchant
         interfaces = [relay.Node]
-        only_fields = ["id", "name", "contact_name", "contact_email", "payout_details", "currency", "created_at"]
+        only_fields = [
+            "id", "name", "contact_name", "contact_email", "payout_details", "currency", "created_at",
+            "plan_enabled", "plan_earn_points", "plan_description",
+        ]
 
     @classmethod
     def visible_queryset(cls, info):
         return merchants.visible(*_caller(info))
+
+    @staticmethod
+    def resolve_plan_earn_amount(root, _info):
+        return format(root.plan_earn_amount, "f")
+
+    @staticmethod
+    def resolve_plan_signup_token(root, _info):
+        from ...partners import plans
+
+        return plans.signup_token(root)
+
+    @staticmethod
+    def resolve_rewards(root, _info):
+        return [MerchantReward.of(r) for r in root.rewards.filter(is_active=True)]
 
     @staticmethod
     def resolve_commission_percent(root, _info):
@@ -209,6 +257,18 @@ def _money_resolver(name):
 
 for _name in ("topups", "payments", "points_earned", "points_redeemed", "reversals", "commission", "net"):
     setattr(MerchantStatement, f"resolve_{_name}", _money_resolver(_name))
+
+
+class PartnerPlan(graphene.ObjectType):
+    merchant_name = graphene.String(required=True)
+    description = graphene.String(required=True)
+    earning_rule = graphene.String(required=True, description="e.g. '1 point per 10.00 EUR'.")
+    joined_at = graphene.DateTime(required=True)
+    points = graphene.Int(required=True, description="Net points booked at this merchant (shared points).")
+    rewards = graphene.List(graphene.NonNull(MerchantReward), required=True)
+
+    class Meta:
+        description = "A merchant card plan the customer joined, with the balance per plan."
 
 
 class MerchantClearingBalance(graphene.ObjectType):
