@@ -12,7 +12,6 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Sum, When
 
 from ..ledger import accounts, service
 from ..ledger.amounts import to_amount
@@ -82,10 +81,10 @@ def balances(customer, merchant_ids=None) -> dict:
     rows = Entry.objects.filter(account=account, transaction__merchant_id__isnull=False)
     if merchant_ids is not None:
         rows = rows.filter(transaction__merchant_id__in=list(merchant_ids))
-    rows = rows.values("transaction__merchant_id").annotate(
-        total=Sum(Case(When(direction=1, then="amount"), default=-F("amount")))
-    )
-    return {r["transaction__merchant_id"]: int(r["total"] or 0) for r in rows}
+    totals = {}
+    for merchant_id, direction, amount in rows.values_list("transaction__merchant_id", "direction", "amount"):
+        totals[merchant_id] = totals.get(merchant_id, 0) + int(amount) * direction
+    return totals
 
 
 def adjust_points(merchant: Merchant, who, points: int, note: str, actor, idem):
