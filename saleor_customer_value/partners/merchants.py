@@ -5,6 +5,7 @@ A till (Saleor App) or a staff user acts for at most one merchant (``MerchantTil
 every merchant; anybody else sees only the merchant they act for, and another merchant's
 data is ``NOT_FOUND`` (its existence is not revealed).
 """
+from django.utils.translation import gettext as _
 from typing import Optional
 
 from django.db.models import Q
@@ -34,7 +35,8 @@ def for_booking(actor) -> Optional[Merchant]:
     merchant = for_actor(actor)
     if merchant is not None and merchant.status != MerchantStatus.ACTIVE:
         raise MerchantSuspended(
-            f"{merchant.name} is suspended from the partner network; its tills cannot book."
+            _("%(merchant)s is suspended from the partner network; its tills cannot book.")
+            % {"merchant": merchant.name}
         )
     return merchant
 
@@ -67,7 +69,7 @@ def visible(user=None, app=None):
 def get_visible(pk, user=None, app=None) -> Merchant:
     merchant = visible(user, app).filter(pk=pk).first() if pk is not None else None
     if merchant is None:
-        raise MerchantNotFound(f"No merchant has the ID {pk}.")
+        raise MerchantNotFound(_("No merchant has the ID %(id)s.") % {"id": pk})
     return merchant
 
 

@@ -7,6 +7,7 @@ reward catalogue (``MerchantReward``); and a balance per plan on the customer's 
 net points booked at that merchant (earned − redeemed ± adjusted). The points themselves
 are the customer's one points account, so they can be redeemed at any partner.
 """
+from django.utils.translation import gettext as _
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
@@ -68,10 +69,10 @@ def merchant_for_token(token: str) -> Merchant:
     try:
         data = signing.loads(token or "", salt=SIGNUP_SALT)
     except signing.BadSignature:
-        raise InvalidPlanLink("This sign-up link is invalid.")
+        raise InvalidPlanLink(_("This sign-up link is invalid."))
     merchant = Merchant.objects.filter(pk=data.get("m")).first()
     if merchant is None or not merchant.plan_enabled or merchant.status != MerchantStatus.ACTIVE:
-        raise InvalidPlanLink("This merchant's card plan is not open for sign-ups.")
+        raise InvalidPlanLink(_("This merchant's card plan is not open for sign-ups."))
     return merchant
 
 
@@ -91,7 +92,7 @@ def adjust_points(merchant: Merchant, who, points: int, note: str, actor, idem):
     """Merchant staff add (``points`` > 0: the merchant funds them at its point value)
     or remove points (< 0: never below zero) with a mandatory note."""
     if not points:
-        raise InvalidAmount("Add or remove at least one point.", field="points")
+        raise InvalidAmount(_("Add or remove at least one point."), field="points")
     magnitude = int(to_amount(abs(points), POINTS_UNIT, field="points"))
     account = accounts.points_account(who.customer)
     posting = service.Posting(

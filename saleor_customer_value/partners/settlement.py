@@ -7,6 +7,7 @@ and lands in the next statement; ``StatementLine``'s primary key is the booking,
 booking is ever in two statements. ``record_payout`` books the statement's net against
 the merchant's clearing account, once.
 """
+from django.utils.translation import gettext as _
 from collections import defaultdict
 from decimal import Decimal
 from typing import List, Optional
@@ -43,7 +44,9 @@ def settle(merchant: Merchant, now=None, require=False) -> List[Statement]:
         bookings = list(open_bookings(merchant))
         if not bookings:
             if require:
-                raise NothingToSettle(f"{merchant.name} has no booking since its last statement.")
+                raise NothingToSettle(
+                    _("%(merchant)s has no booking since its last statement.") % {"merchant": merchant.name}
+                )
             return []
         by_currency = defaultdict(list)
         for booking in bookings:
@@ -92,7 +95,10 @@ def record_payout(statement: Statement, actor: Actor, reference: str = "", now=N
     with transaction.atomic():
         row = Statement.objects.select_for_update().select_related("merchant").get(pk=statement.pk)
         if row.paid_at is not None:
-            raise AlreadyPaid(f"Statement {row.number} of {row.merchant.name} was paid on {row.paid_at:%Y-%m-%d}.")
+            raise AlreadyPaid(
+                _("Statement %(number)s of %(merchant)s was paid on %(date)s.")
+                % {"number": row.number, "merchant": row.merchant.name, "date": f"{row.paid_at:%Y-%m-%d}"}
+            )
         txn = None
         if row.net != 0:
             merchant_account = accounts.merchant_account(row.merchant, SystemAccountCode.MERCHANT_CLEARING, row.currency)

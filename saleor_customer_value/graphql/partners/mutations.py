@@ -1,6 +1,7 @@
 """Partner network mutations. Managing merchants, settling and recording payouts need
 MANAGE_PARTNERS (the operator); a merchant's staff and tills book through the POS API,
 whose bookings carry their merchant (``pos.bookings``)."""
+from django.utils.translation import gettext as _
 import graphene
 from saleor.graphql.core.scalars import Decimal
 
@@ -48,12 +49,12 @@ def _apply_plan(merchant, data):
         merchant.plan_enabled = data["plan_enabled"]
     if data.get("plan_earn_points") is not None:
         if not 0 < data["plan_earn_points"] <= 100000:
-            raise error("planEarnPoints", "Between 1 and 100000 points.", Code.INVALID)
+            raise error("planEarnPoints", _("Between 1 and 100000 points."), Code.INVALID)
         merchant.plan_earn_points = data["plan_earn_points"]
     if data.get("plan_earn_amount") is not None:
         value = check_number(data["plan_earn_amount"], field="planEarnAmount")
         if value <= 0 or value != value.quantize(value.__class__("0.01")) or value >= 10**8:
-            raise error("planEarnAmount", "A positive amount with at most 2 decimals.", Code.INVALID)
+            raise error("planEarnAmount", _("A positive amount with at most 2 decimals."), Code.INVALID)
         merchant.plan_earn_amount = value
     if data.get("plan_earn_rounding") is not None:
         merchant.plan_earn_rounding = data["plan_earn_rounding"]
@@ -66,7 +67,7 @@ def _apply(merchant, data):
     if "name" in data:
         name = (data["name"] or "").strip()
         if not name:
-            raise error("name", "A merchant needs a name.", Code.REQUIRED)
+            raise error("name", _("A merchant needs a name."), Code.REQUIRED)
         merchant.name = name[:128]
     for field in ("contact_name", "contact_email", "payout_details"):
         if field in data:
@@ -76,12 +77,12 @@ def _apply(merchant, data):
     if data.get("commission_percent") is not None:
         value = check_number(data["commission_percent"], field="commissionPercent")
         if value < 0 or value > 100 or value != value.quantize(value.__class__("0.01")):
-            raise error("commissionPercent", "A commission is 0 to 100 percent, at most 2 decimals.", Code.INVALID)
+            raise error("commissionPercent", _("A commission is 0 to 100 percent, at most 2 decimals."), Code.INVALID)
         merchant.commission_percent = value
     if data.get("point_value") is not None:
         value = check_number(data["point_value"], field="pointValue")
         if value < 0 or value != value.quantize(value.__class__("0.0001")) or value >= 10**8:
-            raise error("pointValue", "A point value is at least 0, at most 4 decimals.", Code.INVALID)
+            raise error("pointValue", _("A point value is at least 0, at most 4 decimals."), Code.INVALID)
         merchant.point_value = value
     if data.get("currency"):
         merchant.currency = validate_currency(data["currency"])
@@ -92,7 +93,7 @@ def _apply(merchant, data):
         try:
             validate_email(merchant.contact_email)
         except DjangoValidationError:
-            raise error("contactEmail", "This is not an e-mail address.", Code.INVALID)
+            raise error("contactEmail", _("This is not an e-mail address."), Code.INVALID)
 
 
 class MerchantCreate(OperatorMutation):
@@ -108,7 +109,7 @@ class MerchantCreate(OperatorMutation):
     def perform_mutation(cls, _root, info, input):
         merchant = MerchantModel()
         if not (input.get("name") or "").strip():
-            raise error("name", "A merchant needs a name.", Code.REQUIRED)
+            raise error("name", _("A merchant needs a name."), Code.REQUIRED)
         _apply(merchant, input)
         merchant.save()
         return cls(merchant=merchant)
@@ -173,7 +174,7 @@ class MerchantStaffAssign(OperatorMutation):
         merchant = cls.get_node_or_error(info, merchant_id, only_type=Merchant, field="merchant_id")
         user = cls.get_node_or_error(info, user_id, only_type=User, field="user_id")
         if not user.is_staff:
-            raise error("userId", "Only staff users act for a merchant.", Code.INVALID)
+            raise error("userId", _("Only staff users act for a merchant."), Code.INVALID)
         MerchantStaff.objects.update_or_create(user=user, defaults={"merchant": merchant})
         return cls(merchant=merchant)
 
@@ -194,7 +195,7 @@ class MerchantMemberRemove(OperatorMutation):
         from saleor.graphql.app.types import App
 
         if bool(app_id) == bool(user_id):
-            raise error(None, "Give exactly one of appId or userId.", Code.INVALID)
+            raise error(None, _("Give exactly one of appId or userId."), Code.INVALID)
         if app_id:
             app = cls.get_node_or_error(info, app_id, only_type=App, field="app_id")
             link = MerchantTill.objects.select_related("merchant").filter(app=app).first()
@@ -202,7 +203,7 @@ class MerchantMemberRemove(OperatorMutation):
             user = cls.get_node_or_error(info, user_id, only_type=User, field="user_id")
             link = MerchantStaff.objects.select_related("merchant").filter(user=user).first()
         if link is None:
-            raise error("appId" if app_id else "userId", "It does not act for any merchant.", Code.NOT_FOUND)
+            raise error("appId" if app_id else "userId", _("It does not act for any merchant."), Code.NOT_FOUND)
         merchant = link.merchant
         link.delete()
         return cls(merchant=merchant)
@@ -243,7 +244,7 @@ class MerchantStatementPayoutRecord(OperatorMutation):
     def perform_mutation(cls, _root, info, statement_id, reference=None):
         statement = cls.get_node_or_error(info, statement_id, only_type=MerchantStatement, field="statement_id")
         if not isinstance(statement, Statement):
-            raise StatementNotFound("No statement has this ID.")
+            raise StatementNotFound(_("No statement has this ID."))
         reference = (reference or "").strip()[:128]
         return cls(statement=settlement.record_payout(statement, request_actor(info), reference))
 
@@ -295,9 +296,9 @@ class MerchantRewardCreate(MerchantScopedMutation):
         merchant = cls.merchant(info, merchant_id)
         name = (input.get("name") or "").strip()
         if not name:
-            raise error("name", "A reward needs a name.", Code.REQUIRED)
+            raise error("name", _("A reward needs a name."), Code.REQUIRED)
         if not 0 < input["points"] <= 10**9:
-            raise error("points", "A reward needs a positive number of points.", Code.INVALID)
+            raise error("points", _("A reward needs a positive number of points."), Code.INVALID)
         reward = RewardModel.objects.create(
             merchant=merchant, name=name[:128], description=(input.get("description") or "").strip(), points=input["points"]
         )
@@ -358,7 +359,7 @@ class MerchantPointsAdjust(MerchantScopedMutation):
         actor = request_actor(info)
         merchant = merchants.for_booking(actor)
         if merchant is None:
-            raise error(None, "Only a merchant's staff or tills book a merchant's points.", Code.PERMISSION_DENIED)
+            raise error(None, _("Only a merchant's staff or tills book a merchant's points."), Code.PERMISSION_DENIED)
         note, _receipt, idem = pos_bookings.clean_request(note, "merchant", idempotency_key, actor.idempotency_scope)
         who = identify(customer)
         txn = plans.adjust_points(merchant, who, points, note, actor, idem)

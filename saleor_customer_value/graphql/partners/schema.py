@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 import graphene
 
 from ...models import PartnerBooking
@@ -34,12 +35,12 @@ def _merchant(info, merchant_id):
     if merchant_id is None:
         own = merchants.for_request(*_caller(info))
         if own is None:
-            raise MerchantNotFound("You do not act for a merchant.")
+            raise MerchantNotFound(_("You do not act for a merchant."))
         return own
     try:
         pk = decode_id(merchant_id, Merchant, field="merchantId")
     except Exception:  # noqa: BLE001 - malformed: same answer as unknown
-        raise MerchantNotFound(f"No merchant has the ID {merchant_id}.")
+        raise MerchantNotFound(_("No merchant has the ID %(id)s.") % {"id": merchant_id})
     return merchants.get_visible(pk, *_caller(info))
 
 
@@ -175,7 +176,7 @@ class PartnerQueries(graphene.ObjectType):
         if not has_permissions(info.context, (CustomerValuePermissions.MANAGE_PARTNERS,)):
             from graphql import GraphQLError
 
-            raise GraphQLError("PERMISSION_DENIED: You do not have permission to perform this action.")
+            raise GraphQLError(_("PERMISSION_DENIED: You do not have permission to perform this action."))
         from ...ledger.amounts import validate_currency
 
         return PartnerNetworkPosition.of(clearing.network_position(validate_currency(currency)))
