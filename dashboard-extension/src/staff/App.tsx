@@ -11,6 +11,7 @@ import { LedgerPage } from "./pages/Ledger";
 import { LoginPage } from "./pages/Login";
 import { LoyaltyPage } from "./pages/Loyalty";
 import { OrdersPage } from "./pages/Orders";
+import { PartnersPage } from "./partners/PartnersPage";
 
 const SECTIONS = [
   { key: "customers", label: "nav.customers" },
@@ -18,6 +19,7 @@ const SECTIONS = [
   { key: "loyalty", label: "nav.loyalty" },
   { key: "ledger", label: "nav.ledger" },
   { key: "orders", label: "nav.orders" },
+  { key: "partners", label: "nav.partners" },
 ];
 
 export function LanguageSwitch() {
@@ -53,6 +55,7 @@ export function App() {
   else if (section === "loyalty") page = <LoyaltyPage />;
   else if (section === "ledger") page = <LedgerPage />;
   else if (section === "orders") page = <OrdersPage />;
+  else if (section === "partners") page = <PartnersPage />;
   else page = <CustomerSearchPage />;
 
   return (
