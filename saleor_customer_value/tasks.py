@@ -21,4 +21,5 @@ from .badges import tasks as badge_tasks  # noqa: E402,F401
 from .webhooks import tasks as webhook_tasks  # noqa: E402,F401
 
 # Partner network: periodic settlement runs.
+from .partners import notify as partner_notify  # noqa: E402,F401
 from .partners import tasks as partner_tasks  # noqa: E402,F401

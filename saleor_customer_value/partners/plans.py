@@ -115,4 +115,9 @@ def adjust_points(merchant: Merchant, who, points: int, note: str, actor, idem):
                 raise InsufficientFunds(exc.message, field="points") from exc
         clearing.record(txn, merchant, actor)
         join(merchant, who.customer)
+        if points > 0 and not getattr(txn, "replayed", False):
+            from . import notify
+
+            after = balances(who.customer, [merchant.pk]).get(merchant.pk, 0)
+            notify.after_credit(merchant, who.customer, after - magnitude, after)
     return txn

@@ -168,6 +168,11 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -
         idem,
     )
     _clear(txn, merchant, actor)
+    if plan and not getattr(txn, "replayed", False):
+        from ..partners import notify
+
+        after = plans.balances(who.customer, [merchant.pk]).get(merchant.pk, 0)
+        notify.after_credit(merchant, who.customer, after - points, after)
     result.transactions.append(txn)
     # A replay answers with what the first request booked (the program may have
     # changed since); a new booking booked exactly ``points``.

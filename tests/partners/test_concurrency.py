@@ -101,3 +101,28 @@ def test_statements_and_lines_are_immutable_and_cover_only_their_merchant(progra
     with pytest.raises(DatabaseError):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("UPDATE customer_value_statement SET paid_at = now() WHERE id = %s", [statement.pk])
+
+
+def test_a_member_gets_an_email_when_a_reward_becomes_reachable(program, bakery, customer_user, erika_card, mailoutbox):
+    from saleor_customer_value.models import MerchantReward
+    from saleor_customer_value.partners import plans
+
+    from ..pos.queries import SALE
+
+    # given the bakery's plan (1 point per 2.00) with a reward at 10 points, Erika a member
+    bakery.merchant.plan_enabled = True
+    bakery.merchant.plan_earn_amount = Decimal("2.00")
+    bakery.merchant.save()
+    MerchantReward.objects.create(merchant=bakery.merchant, name="Free croissant", points=10)
+    plans.join(bakery.merchant, erika_card.customer)
+    card = {"code": erika_card.code}
+
+    # when she earns 6, then 6 more points (crossing 10), then 6 more
+    for i in range(3):
+        result = bakery.till.execute(SALE, amount_input(card, "12.00", receipt=f"A-{i}", key=f"s{i}"))
+        assert result["posSaleRecord"]["pointsEarned"] == 6
+
+    # then exactly one e-mail, after the booking that crossed the reward's points
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["erika@example.com"]
+    assert "Bakery" in mailoutbox[0].subject and "Free croissant (10)" in mailoutbox[0].body
