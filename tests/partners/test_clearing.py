@@ -155,3 +155,26 @@ def test_operator_tills_without_a_merchant_book_no_clearing(program, app, erika_
     _ok(till.execute(PAY, amount_input({"code": erika_card.code}, "5.00", receipt="O-1", key="o1")), "posWalletPay")
     assert PartnerBooking.objects.count() == 0
     assert LedgerTransaction.objects.get(external_reference="O-1").merchant_id is None
+
+
+def test_offline_bookings_and_replays_clear_once(program, cinema, erika_card):
+    from ..webhooks.test_pos_sync import item, sync
+    from ..wallet.conftest import fund_wallet
+
+    # given
+    fund_wallet(erika_card.customer.user, "20.00")
+    items = [item(erika_card, "PAYMENT", "p1", amount="8.00"), item(erika_card, "SALE", "s1", amount="10.00")]
+
+    # when the till uploads its offline bookings twice
+    first = sync(cinema.till, items)
+    again = sync(cinema.till, items)
+
+    # then each booking has its merchant and one clearing, the replay adds nothing
+    assert [r["status"] for r in first["results"]] == ["BOOKED", "BOOKED"], first
+    assert again["customerValueErrors"] == []
+    bookings = PartnerBooking.objects.filter(merchant=cinema.merchant).order_by("transaction_id")
+    assert [(b.kind, b.amount, b.commission) for b in bookings] == [
+        ("payment", Decimal("7.600"), Decimal("0.400")),
+        ("points_earned", Decimal("-0.100"), Decimal("0.000")),
+    ]
+    assert LedgerTransaction.objects.filter(reason=Reason.PARTNER_CLEARING).count() == 2
