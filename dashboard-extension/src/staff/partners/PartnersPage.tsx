@@ -5,6 +5,7 @@ import { useAuth } from "../../shared/auth";
 import { ErrorList, NativeSelect, Notice, PageTitle, Panel, RequirePermission, Table } from "../../shared/components";
 import { formatAmount, formatDate } from "../../shared/format";
 import { useI18n } from "../../shared/i18n";
+import { MerchantDesk } from "./MerchantDesk";
 import { PartnerMerchant, PartnerMerchants, PartnerPayout, PartnerSettle } from "./queries";
 
 /** The partner network: the operator (MANAGE_PARTNERS) picks any merchant; a merchant's
@@ -93,6 +94,7 @@ function MerchantView({ id }: { id: string }) {
         </Text>
         <ErrorList errors={errors} />
       </Panel>
+      {!operator && <MerchantDesk currency={merchant.currency} onBooked={() => setVersion((v) => v + 1)} />}
       <Panel title={t("partners.statements")} testId="partners-statements">
         <Table head={[t("partners.number"), t("partners.periodEnd"), t("partners.net"), t("partners.commissionTotal"), t("partners.paid"), ""]}>
           {(data?.merchantStatements ?? []).map((s) => (

@@ -44,3 +44,30 @@ export const PartnerPayout = graphql(`
     }
   }
 `);
+
+export const PartnerLookup = graphql(`
+  query PartnerLookup($code: String, $email: String, $name: String) {
+    posCustomerLookup(code: $code, email: $email, name: $name) {
+      customers { customerId name email card { maskedCode } points { available } }
+      customerValueErrors { field code message }
+    }
+  }
+`);
+
+export const PartnerSale = graphql(`
+  mutation PartnerSale($input: PosAmountInput!) {
+    posSaleRecord(input: $input) {
+      pointsEarned
+      customerValueErrors { field code message }
+    }
+  }
+`);
+
+export const PartnerPoints = graphql(`
+  mutation PartnerPoints($customer: PosCustomerInput!, $points: Int!, $note: String!, $key: String!) {
+    merchantPointsAdjust(customer: $customer, points: $points, note: $note, idempotencyKey: $key) {
+      customer { points { available } }
+      customerValueErrors { field code message }
+    }
+  }
+`);
