@@ -1,6 +1,7 @@
 """Settlement runs: close a period per merchant.
 
-``settle`` locks the merchant row (two runs for one merchant wait for each other), then
+``settle`` locks the merchant row (``FOR NO KEY UPDATE``: two runs for one merchant wait
+for each other, bookings do not wait for a run), then
 puts every partner booking of the merchant that no statement covers yet into a new
 statement per currency. A booking committed while a run is under way is not seen by it
 and lands in the next statement; ``StatementLine``'s primary key is the booking, so no
@@ -12,7 +13,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import List, Optional
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -40,7 +41,11 @@ def settle(merchant: Merchant, now=None, require=False) -> List[Statement]:
     """One statement per currency with every booking since the last statement."""
     now = now or timezone.now()
     with transaction.atomic():
-        merchant = Merchant.objects.select_for_update().get(pk=merchant.pk)
+        # FOR NO KEY UPDATE: two runs for one merchant wait for each other, while
+        # bookings (which only take FOR KEY SHARE through their foreign key) go on.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM customer_value_merchant WHERE id = %s FOR NO KEY UPDATE", [merchant.pk])
+        merchant = Merchant.objects.get(pk=merchant.pk)
         bookings = list(open_bookings(merchant))
         if not bookings:
             if require:

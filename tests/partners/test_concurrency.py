@@ -126,3 +126,45 @@ def test_a_member_gets_an_email_when_a_reward_becomes_reachable(program, bakery,
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["erika@example.com"]
     assert "Bakery" in mailoutbox[0].subject and "Free croissant (10)" in mailoutbox[0].body
+
+
+def test_a_settlement_run_does_not_block_bookings(program, cinema, erika_card):
+    import threading
+    import time
+
+    # given a settlement run that holds its merchant lock (as settlement.settle takes it)
+    fund_wallet(erika_card.customer.user, "5.00")
+    token = cinema.app.tokens.first().auth_token
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_lock():
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT id FROM customer_value_merchant WHERE id = %s FOR NO KEY UPDATE", [cinema.merchant.pk]
+                    )
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    assert locked.wait(10)
+    try:
+        # when a till books meanwhile (its partner booking references the merchant row)
+        started = time.monotonic()
+        result = ApiClient(app_token=token).execute(
+            PAY, amount_input({"code": erika_card.code}, "1.00", receipt="R-x", key="k-x")
+        )["posWalletPay"]
+        elapsed = time.monotonic() - started
+    finally:
+        release.set()
+        holder.join(10)
+
+    # then it went through without waiting for the run (which holds the lock for 10 s;
+    # with FOR UPDATE it would wait: the partner booking's foreign key takes KEY SHARE)
+    assert result["customerValueErrors"] == [], result
+    assert elapsed < 5
+    assert PartnerBooking.objects.filter(merchant=cinema.merchant).count() == 1
