@@ -70,3 +70,7 @@ class CustomerValueErrorCode(Enum):
     STORED_VALUE_ON_CREDIT = "stored_value_on_credit"
     # Notifications
     INVALID_TEMPLATE = "invalid_template"
+    # Partner network
+    MERCHANT_SUSPENDED = "merchant_suspended"
+    NOTHING_TO_SETTLE = "nothing_to_settle"
+    ALREADY_PAID = "already_paid"

@@ -19,6 +19,7 @@ class CustomerValuePermissions(BasePermissionEnum):
     MANAGE_DISCOUNT_GROUPS = "customer_value.manage_discount_groups"
     MANAGE_CREDIT = "customer_value.manage_credit"
     MANAGE_NOTIFICATIONS = "customer_value.manage_notifications"
+    MANAGE_PARTNERS = "customer_value.manage_partners"
 
 
 PERMISSION_DESCRIPTIONS = {
@@ -34,6 +35,7 @@ PERMISSION_DESCRIPTIONS = {
         "Grant credit lines, change limits, close billing cycles, record bill payments."
     ),
     CustomerValuePermissions.MANAGE_NOTIFICATIONS: "Edit customer e-mail templates and settings.",
+    CustomerValuePermissions.MANAGE_PARTNERS: "Manage partner merchants and settle with them.",
 }
 
 

@@ -53,4 +53,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "saleor_customer_value.reports.tasks.compact_report_rollup_task",
         "schedule": timedelta(minutes=1),
     },
+    "customer-value-settle-merchants": {
+        "task": "saleor_customer_value.partners.tasks.settle_merchants_task",
+        "schedule": timedelta(days=7),
+    },
 }

@@ -27,3 +27,6 @@ from .notifications import tasks as notification_tasks  # noqa: E402,F401
 # Automations: runs, periodic gifts; the report rollup's compaction.
 from .automations import tasks as automation_tasks  # noqa: E402,F401
 from .reports import tasks as report_tasks  # noqa: E402,F401
+# Partner network: periodic settlement runs.
+from .partners import notify as partner_notify  # noqa: E402,F401
+from .partners import tasks as partner_tasks  # noqa: E402,F401

@@ -16,6 +16,7 @@ from .graphql.api import schema
 from .graphql.backend import ValidatedDocumentBackend
 from .graphql.wallet import loaders
 from .notifications.language import request_language
+from .partners.exports import download as partner_statement_download
 from .reports.downloads import download as ledger_export_download
 from .reports.downloads import report_download
 
@@ -45,6 +46,7 @@ urlpatterns = [
     ),
     url(r"^customer-value/card-batches/(?P<token>[^/]+)/$", card_batch_download, name="customer-value-card-batch-export"),
     url(r"^customer-value/cards/(?P<token>[^/]+)/$", card_download, name="customer-value-card-download"),
+    url(r"^customer-value/partner-statements/(?P<token>[^/]+)/$", partner_statement_download, name="customer-value-partner-statement"),
     url(r"^customer-value/ledger-exports/(?P<token>[^/]+)/$", ledger_export_download, name="customer-value-ledger-export"),
     url(r"^customer-value/credit-statements/(?P<token>[^/]+)/$", credit_statement_download, name="customer-value-credit-statement"),
     url(r"^customer-value/report-exports/(?P<token>[^/]+)/$", report_download, name="customer-value-report-export"),

@@ -15,6 +15,7 @@ from .credit.schema import CreditMutations, CreditQueries
 from .ledger.schema import LedgerMutations, LedgerQueries
 from .loyalty.schema import LoyaltyMutations, LoyaltyQueries
 from .notifications.schema import NotificationMutations, NotificationQueries
+from .partners.schema import PartnerMutations, PartnerQueries
 from .pos.schema import PosMutations, PosQueries
 from .pos_sync.schema import PosSyncMutations
 from .reports.schema import ReportMutations, ReportQueries
@@ -29,6 +30,7 @@ class CustomerValueQueries(
     NotificationQueries,
     AutomationQueries,
     ValueReportQueries,
+    PartnerQueries,
     WebhookQueries,
     BadgeQueries, ReportQueries, LedgerQueries, PosQueries, CardQueries, LoyaltyQueries, WalletQueries, graphene.ObjectType
 ):
@@ -44,6 +46,7 @@ class CustomerValueMutations(
     NotificationMutations,
     AutomationMutations,
     ValueReportMutations,
+    PartnerMutations,
     PosSyncMutations,
     WebhookMutations,
     BadgeMutations, ReportMutations, LedgerMutations, PosMutations, CardMutations, LoyaltyMutations, WalletMutations, graphene.ObjectType

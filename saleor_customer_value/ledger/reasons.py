@@ -108,7 +108,10 @@ class SystemAccountCode:
     CONVERSION = "conversion"  # points <-> money conversion
     POINTS_ISSUED = "points_issued"
     POINTS_REDEEMED = "points_redeemed"
-    CLEARING = "clearing"
+    CLEARING = "clearing"  # the operator's side of partner clearing
+    # Per merchant (``Account.merchant`` set), never through ``system_account``:
+    MERCHANT_CLEARING = "merchant_clearing"  # + operator owes the merchant, - it is owed
+    MERCHANT_COMMISSION = "merchant_commission"  # the operator's commission on the merchant
     CREDIT_SALES = "credit_sales"  # goods sold on credit: the other side of receivables
     CREDIT_SETTLEMENTS = "credit_settlements"  # money customers paid for their bills
 
@@ -129,6 +132,8 @@ class SystemAccountCode:
         (CLEARING, _("Partner clearing")),
         (CREDIT_SALES, _("Sales on credit")),
         (CREDIT_SETTLEMENTS, _("Credit bills paid")),
+        (MERCHANT_CLEARING, _("Merchant clearing")),
+        (MERCHANT_COMMISSION, _("Merchant commission")),
     ]
 
 

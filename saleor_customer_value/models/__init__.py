@@ -128,3 +128,28 @@ __all__ = [
     "NotificationTemplate",
     "PointsCreditedMode",
 ]
+from .partners import (  # noqa: E402
+    ClearingKind,
+    Merchant,
+    MerchantStaff,
+    MerchantStatus,
+    MerchantReward,
+    MerchantTill,
+    PartnerBooking,
+    PlanMember,
+    Statement,
+    StatementLine,
+)
+
+__all__ += [
+    "ClearingKind",
+    "Merchant",
+    "MerchantStaff",
+    "MerchantStatus",
+    "MerchantReward",
+    "MerchantTill",
+    "PartnerBooking",
+    "PlanMember",
+    "Statement",
+    "StatementLine",
+]

@@ -43,6 +43,14 @@ class Account(models.Model):
         max_length=32, blank=True, default="", choices=SystemAccountCode.CHOICES
     )
     unit = models.CharField(max_length=8)
+    # The partner a clearing/commission system account belongs to (issue 12).
+    merchant = models.ForeignKey(
+        "customer_value.Merchant",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+    )
     posted = models.DecimalField(default=0, **MONEY_FIELD)
     held = models.DecimalField(default=0, **MONEY_FIELD)
     # Only credit accounts have one: how far ``posted - held`` may go below zero.
@@ -67,8 +75,24 @@ class Account(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["system_code", "unit"],
-                condition=Q(kind=AccountKind.SYSTEM),
+                condition=Q(kind=AccountKind.SYSTEM, merchant__isnull=True),
                 name="cv_account_one_per_system_code_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["merchant", "system_code", "unit"],
+                condition=Q(merchant__isnull=False),
+                name="cv_account_one_per_merchant_code_unit",
+            ),
+            models.CheckConstraint(
+                check=Q(merchant__isnull=True)
+                | Q(
+                    kind=AccountKind.SYSTEM,
+                    system_code__in=[
+                        SystemAccountCode.MERCHANT_CLEARING,
+                        SystemAccountCode.MERCHANT_COMMISSION,
+                    ],
+                ),
+                name="cv_account_merchant_shape",
             ),
             models.CheckConstraint(
                 check=(

@@ -75,10 +75,29 @@ def derived(idem: IdempotencyKey, part: str) -> IdempotencyKey:
     return IdempotencyKey(scope=idem.scope, key=f"{idem.key}#pos:{part}")
 
 
-def _refs(who: Identified, receipt):
+def _refs(who: Identified, receipt, merchant=None):
     return service.References(
-        external_reference=receipt, card_id=who.card.pk if who.card else None
+        external_reference=receipt,
+        card_id=who.card.pk if who.card else None,
+        merchant_id=merchant.pk if merchant is not None else None,
     )
+
+
+def _merchant(actor):
+    """The partner merchant the till books for (``None``: the operator's own till);
+    a suspended merchant's tills are refused (issue 12)."""
+    from ..partners import merchants
+
+    return merchants.for_booking(actor)
+
+
+def _clear(txn, merchant, actor):
+    """Record a booking for its merchant and post its clearing, in this DB transaction."""
+    if merchant is None:
+        return
+    from ..partners import clearing
+
+    clearing.record(txn, merchant, actor)
 
 
 def _booked(idem) -> Optional[LedgerTransaction]:
@@ -131,6 +150,7 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem, d
     else:
         amount = to_amount(amount, currency)
     program = programs.get_program()
+    merchant = _merchant(actor)
     result = Result(who.customer, who.card, amount=amount, currency=currency)
     if currency != programs.currency():
         from ..ledger.errors import CurrencyMismatch
@@ -139,19 +159,32 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem, d
             _("Points are earned on sales in %(currency)s; this sale is in %(currency2)s.") % {"currency": programs.currency(), "currency2": currency}
         )
     if not discount:
-        if not program.enabled:
-            return result
-        return _earn(who, amount, currency, receipt, note, actor, idem, program, result, None)
+        return _earn(who, amount, currency, receipt, note, actor, idem, program, result, None, merchant)
     with transaction.atomic():  # the use of the allowance and the points, or nothing
         recorded = _sale_discount(who, discount, currency, receipt, note, idem)
         result.discount = Decimal(recorded["group_discount"])
-        if not program.enabled or amount <= 0:
+        if amount <= 0:
             return result
-        return _earn(who, amount, currency, receipt, note, actor, idem, program, result, recorded)
+        return _earn(who, amount, currency, receipt, note, actor, idem, program, result, recorded, merchant)
 
 
-def _earn(who, amount, currency, receipt, note, actor, idem, program, result, recorded) -> Result:
-    points = earning.amount_points(program, amount, badge_perks.earn_multiplier(who.customer.pk))
+def _earn(who, amount, currency, receipt, note, actor, idem, program, result, recorded, merchant) -> Result:
+    plan = merchant is not None and merchant.plan_enabled
+    if plan:
+        # The merchant's own card plan (issue 12): its rule, on the shared points.
+        from ..partners import plans
+
+        plans.join(merchant, who.customer)
+        rule = plans.rule(merchant)
+        points = rule.points_for(amount)
+        rules = rule.as_metadata()
+        multiplier = Decimal(1)
+    else:
+        if not program.enabled:
+            return result
+        multiplier = badge_perks.earn_multiplier(who.customer.pk)
+        points = earning.amount_points(program, amount, multiplier)
+        rules = programs.earn_rules(program)
     if points <= 0:
         return result
     account = accounts.points_account(who.customer)
@@ -163,19 +196,29 @@ def _earn(who, amount, currency, receipt, note, actor, idem, program, result, re
             actor=actor,
             note=note,
             customer_note=f"{points} points earned in store (receipt {receipt})",
-            refs=_refs(who, receipt),
+            refs=_refs(who, receipt, merchant),
             metadata={
-                **programs.earn_rules(program),
+                **rules,
                 "channel": "pos",
-                "earn_multiplier": str(badge_perks.earn_multiplier(who.customer.pk)),
+                "earn_multiplier": str(multiplier),
                 "base": str(amount),
                 "currency": currency,
-                "raw_points": str((amount * earning.earn_ratio(program)).quantize(Decimal("0.001"))),
+                **(
+                    {"merchant": merchant.pk}
+                    if plan
+                    else {"raw_points": str((amount * earning.earn_ratio(program)).quantize(Decimal("0.001")))}
+                ),
                 **(recorded or {}),
             },
         ),
         idem,
     )
+    _clear(txn, merchant, actor)
+    if plan and not getattr(txn, "replayed", False):
+        from ..partners import notify
+
+        after = plans.balances(who.customer, [merchant.pk]).get(merchant.pk, 0)
+        notify.after_credit(merchant, who.customer, after - points, after)
     result.transactions.append(txn)
     # A replay answers with what the first request booked (the program may have
     # changed since); a new booking booked exactly ``points``.
@@ -191,6 +234,7 @@ def _earn(who, amount, currency, receipt, note, actor, idem, program, result, re
 def wallet_pay(who: Identified, amount, currency, receipt, note, actor, idem) -> Result:
     currency = validate_currency(currency)
     amount = to_amount(amount, currency)
+    merchant = _merchant(actor)
     wallet = accounts.wallet_account(who.customer, currency)
     txn = service.transfer(
         wallet,
@@ -201,11 +245,12 @@ def wallet_pay(who: Identified, amount, currency, receipt, note, actor, idem) ->
             actor=actor,
             note=note,
             customer_note=f"Paid in store (receipt {receipt})",
-            refs=_refs(who, receipt),
+            refs=_refs(who, receipt, merchant),
             metadata={"channel": "pos"},
         ),
         idem,
     )
+    _clear(txn, merchant, actor)
     return Result(who.customer, who.card, [txn], amount=amount, currency=currency)
 
 
@@ -228,10 +273,11 @@ def wallet_top_up(who: Identified, amount, currency, receipt, note, actor, idem)
     currency = validate_currency(currency)
     config = plugin_config.get_config()
     amount = wallet_topups.validate_amount(amount, currency, config)
+    merchant = _merchant(actor)
     with transaction.atomic():
         who = _sell_card(who)
         wallet = accounts.wallet_account(who.customer, currency)
-        refs = _refs(who, receipt)
+        refs = _refs(who, receipt, merchant)
         topup = service.transfer(
             accounts.system_account(SystemAccountCode.FUNDING, currency),
             wallet,
@@ -246,6 +292,7 @@ def wallet_top_up(who: Identified, amount, currency, receipt, note, actor, idem)
             ),
             idem,
         )
+        _clear(topup, merchant, actor)
         result = Result(who.customer, who.card, [topup], amount=amount, currency=currency)
         bonus_key = derived(idem, "bonus")
         if getattr(topup, "replayed", False):
@@ -300,6 +347,7 @@ def redeem_points(who: Identified, points, receipt, note, actor, idem) -> Result
     points = int(to_amount(points, POINTS_UNIT, field="points"))
     value = rate.check(points)
     account = accounts.points_account(who.customer)
+    merchant = _merchant(actor)
     with transaction.atomic():
         if not lots.already_used(idem):
             fresh = lots.prepare(account)
@@ -326,7 +374,7 @@ def redeem_points(who: Identified, points, receipt, note, actor, idem) -> Result
                 actor=actor,
                 note=note,
                 customer_note=f"{points} points redeemed in store (receipt {receipt})",
-                refs=_refs(who, receipt),
+                refs=_refs(who, receipt, merchant),
                 metadata={
                     "channel": "pos",
                     "rate": rate.as_metadata(),
@@ -338,4 +386,5 @@ def redeem_points(who: Identified, points, receipt, note, actor, idem) -> Result
             idem,
             destination=SystemAccountCode.POINTS_REDEEMED,
         )
+        _clear(txn, merchant, actor)
     return Result(who.customer, who.card, [txn], points=points, amount=value, currency=rate.currency)

@@ -38,6 +38,9 @@ def _own(actor):
 
 
 def reverse_receipt(receipt, note, actor, idem: IdempotencyKey) -> List[LedgerTransaction]:
+    from ..partners import clearing, merchants
+
+    merchant = merchants.for_booking(actor)
     originals = list(
         LedgerTransaction.objects.filter(
             external_reference=receipt, reason__in=POS_REASONS, reversal_of__isnull=True, **_own(actor)
@@ -67,6 +70,10 @@ def reverse_receipt(receipt, note, actor, idem: IdempotencyKey) -> List[LedgerTr
             if is_points:
                 for entry in points.select_related("account"):
                     lots.sync(entry.account)
+            if merchant is not None or original.merchant_id is not None:
+                # A new booking for the original's merchant: its mirrored clearing lands
+                # in that merchant's next statement, settled or not (issue 12).
+                clearing.record_reversal(original, reversal, actor)
             reversals.append(reversal)
         if not reversals:
             raise AlreadyReversed(

@@ -33,8 +33,9 @@ mutation Sale($input: PosAmountInput!) {
 LOOKUP_STATEMENTS = 6  # app, app permissions, card+customer+user, account, projection check, lot sums
 # 22 outside the test transaction (no outer savepoint pair), plus four of the badges
 # (issue 10): the customer's held badges for the earn multiplier (read twice), the active
-# ranges evaluated after the posting, and whether an inactive badge is still held.
-SALE_STATEMENTS = 28
+# ranges evaluated after the posting, and whether an inactive badge is still held;
+# plus one of the partner network (issue 12): the merchant the till books for.
+SALE_STATEMENTS = 29
 
 
 def statements(client, query, variables):

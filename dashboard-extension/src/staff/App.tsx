@@ -13,6 +13,7 @@ import { LoyaltyPage } from "./pages/Loyalty";
 import { OrdersPage } from "./pages/Orders";
 import { ReportsPage } from "./reports/ReportsPage";
 import { AutomationsPage } from "./automations/AutomationsPage";
+import { PartnersPage } from "./partners/PartnersPage";
 
 const SECTIONS = [
   { key: "customers", label: "nav.customers" },
@@ -22,6 +23,7 @@ const SECTIONS = [
   { key: "reports", label: "nav.reports" },
   { key: "automations", label: "nav.automations" },
   { key: "orders", label: "nav.orders" },
+  { key: "partners", label: "nav.partners" },
 ];
 
 export function LanguageSwitch() {
@@ -59,6 +61,7 @@ export function App() {
   else if (section === "orders") page = <OrdersPage />;
   else if (section === "reports") page = <ReportsPage />;
   else if (section === "automations") page = <AutomationsPage />;
+  else if (section === "partners") page = <PartnersPage />;
   else page = <CustomerSearchPage />;
 
   return (
