@@ -2,7 +2,7 @@ import { Box, Button, Input, Text } from "@saleor/macaw-ui";
 import { FormEvent, useEffect, useMemo, useState } from "react";
 import { useClient, useQuery } from "urql";
 import { ErrorList, NativeSelect, Notice, PageTitle, Panel, ProgressBar, RequirePermission, Table } from "../../shared/components";
-import { formatAmount, formatDateTime, parseAmount, parsePoints } from "../../shared/format";
+import { formatAmount, formatDateTime, formatPoints, parseAmount, parsePoints } from "../../shared/format";
 import type { Locale } from "../../shared/format";
 import { useI18n } from "../../shared/i18n";
 import { AutomationOverview, GiftSave, RunCancel, RunCreate, SegmentPreview } from "./queries";
@@ -128,7 +128,7 @@ function AutomationsView() {
           <NativeSelect label={t("automations.badge")} value={segment.badge} onChange={(e) => set({ badge: e.target.value })}
             options={[{ value: "", label: t("filter.all") }, ...badges.map((b) => ({ value: b.id, label: b.localizedTitle }))]} data-testid="segment-badge" />
           <Input label={t("automations.country")} value={segment.country} onChange={(e) => set({ country: e.target.value })} />
-          <Input label={t("automations.emailContains")} value={segment.emailContains} onChange={(e) => set({ emailContains: e.target.value })} />
+          <Input label={t("automations.emailContains")} value={segment.emailContains} onChange={(e) => set({ emailContains: e.target.value })} data-testid="segment-email" />
         </div>
         <div className="cv-row">
           <label className="cv-field"><span>{t("automations.joinedFrom")}</span><input type="date" value={segment.joinedFrom} onChange={(e) => set({ joinedFrom: e.target.value })} /></label>
@@ -138,7 +138,7 @@ function AutomationsView() {
           <Input label={t("automations.totalSpentMin")} value={segment.totalSpentMin} onChange={(e) => set({ totalSpentMin: e.target.value })} inputMode="decimal" />
         </div>
         <Text size={4} fontWeight="bold" data-testid="segment-count">
-          {t("automations.count", { count: preview?.automationSegmentPreview.count ?? "…" })}
+          {preview ? t(preview.automationSegmentPreview.count === 1 ? "automations.count.one" : "automations.count", { count: new Intl.NumberFormat(locale === "de" ? "de-DE" : "en-GB").format(preview.automationSegmentPreview.count) }) : t("automations.count", { count: "…" })}
         </Text>
         <Text size={2} color="default2">{(preview?.automationSegmentPreview.sample ?? []).map((c) => c.email).join(", ")}</Text>
       </Panel>
@@ -160,7 +160,7 @@ function AutomationsView() {
           <ErrorList errors={errors} />
           {done && <Notice tone="success">{done}</Notice>}
           <Box display="flex" gap={3} justifyContent="flex-end" alignItems="flex-end" flexWrap="wrap">
-            <Input label={t("automations.giftName")} value={giftName} onChange={(e) => setGiftName(e.target.value)} data-testid="gift-name" />
+            <Box __minWidth="280px"><Input label={t("automations.giftName")} value={giftName} onChange={(e) => setGiftName(e.target.value)} data-testid="gift-name" /></Box>
             <NativeSelect label={t("automations.frequency")} value={frequency} onChange={(e) => setFrequency(e.target.value as any)}
               options={FREQUENCIES.map((f) => ({ value: f, label: t(`automations.frequency.${f}`) }))} />
             <Input label={t("automations.day")} value={day} onChange={(e) => setDay(e.target.value)} inputMode="numeric" />
@@ -179,7 +179,7 @@ function AutomationsView() {
                 <td>{formatDateTime(r.createdAt, locale)}{r.periodicGift ? ` · ${r.periodicGift.name}` : ""}</td>
                 <td>
                   {t(`automations.action.${r.action}`)}{" "}
-                  {r.action === "CREDIT_WALLET" ? formatAmount(r.amount ?? 0, r.currency, locale) : r.badge ? r.badge.localizedTitle : r.points}
+                  {r.action === "CREDIT_WALLET" ? formatAmount(r.amount ?? 0, r.currency, locale) : r.badge ? r.badge.localizedTitle : r.points != null ? formatPoints(r.points, locale) : ""}
                 </td>
                 <td><span className={`cv-badge ${r.status}`}>{t(`automations.status.${r.status}`)}</span></td>
                 <td><ProgressBar value={Math.round(r.progress * 100)} label={t("automations.progress")} /></td>
@@ -205,7 +205,7 @@ function AutomationsView() {
               <tr key={g.id}>
                 <td>{g.name}{g.isActive ? "" : ` (${t("automations.inactive")})`}</td>
                 <td>{t(`automations.frequency.${g.frequency}`)}{g.frequency === "BIRTHDAY" || g.frequency === "DAILY" ? "" : ` · ${g.day}`}</td>
-                <td>{t(`automations.action.${g.action}`)} {g.action === "CREDIT_WALLET" ? formatAmount(g.amount ?? 0, g.currency, locale) : g.points ?? ""}</td>
+                <td>{t(`automations.action.${g.action}`)} {g.action === "CREDIT_WALLET" ? formatAmount(g.amount ?? 0, g.currency, locale) : g.points != null ? formatPoints(g.points, locale) : ""}</td>
                 <td>{g.occurrences[0] ? `${g.occurrences[0].periodKey} · ${g.occurrences[0].run?.booked ?? 0}/${g.occurrences[0].run?.total ?? 0}` : "—"}</td>
               </tr>
             ))}

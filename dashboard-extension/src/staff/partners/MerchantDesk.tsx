@@ -2,7 +2,7 @@ import { Box, Button, Text } from "@saleor/macaw-ui";
 import { FormEvent, useMemo, useState } from "react";
 import { useClient } from "urql";
 import { ErrorList, Notice, Panel } from "../../shared/components";
-import { parseAmount } from "../../shared/format";
+import { formatPoints, parseAmount } from "../../shared/format";
 import { useI18n } from "../../shared/i18n";
 import { FormKey } from "../../shared/idempotency";
 import { PartnerLookup, PartnerPoints, PartnerSale } from "./queries";
@@ -52,7 +52,7 @@ export function MerchantDesk({ currency, onBooked }: { currency: string; onBooke
     const result = r.data?.posSaleRecord;
     if (!result || result.customerValueErrors.length) return setErrors(result?.customerValueErrors ?? [{ message: r.error?.message }]);
     saleKey.done();
-    setDone(t("partners.desk.saleDone", { points: result.pointsEarned }));
+    setDone(t("partners.desk.saleDone", { points: formatPoints(result.pointsEarned, locale) }));
     setAmount("");
     setReceipt("");
     onBooked();
@@ -69,7 +69,7 @@ export function MerchantDesk({ currency, onBooked }: { currency: string; onBooke
     const result = r.data?.merchantPointsAdjust;
     if (!result || result.customerValueErrors.length) return setErrors(result?.customerValueErrors ?? [{ message: r.error?.message }]);
     pointsKey.done();
-    setDone(t("partners.desk.pointsDone", { points: result.customer?.points.available ?? 0 }));
+    setDone(t("partners.desk.pointsDone", { points: formatPoints(result.customer?.points.available ?? 0, locale) }));
     setPoints("");
     onBooked();
   };
@@ -88,7 +88,7 @@ export function MerchantDesk({ currency, onBooked }: { currency: string; onBooke
           {found.length === 0 && <Text size={2}>{t("partners.desk.nobody")}</Text>}
           {found.map((c, i) => (
             <Text key={c.customerId ?? i} size={2}>
-              {c.name || c.email} {c.masked ? `(•••• ${c.masked})` : ""} · {t("partners.desk.points", { points: c.points })}
+              {c.name || c.email} {c.masked ? `(•••• ${c.masked})` : ""} · {formatPoints(c.points, locale)}
             </Text>
           ))}
         </Box>

@@ -8,6 +8,10 @@ import { useI18n } from "../../shared/i18n";
 import { ValueReportExport, ValueReports } from "./queries";
 
 const UNITS = ["EUR", "CHF", "USD", "PTS"];
+/** Text inputs look like the date inputs and selects next to them (styles.css styles only those). */
+const INPUT_STYLE = { padding: "9px 10px", border: "1px solid #d1d5db", borderRadius: 8, font: "inherit", fontSize: 14, color: "#111827", background: "#fff", width: 140 };
+/** A column head over right-aligned figures. */
+const num = (label: string) => <span style={{ display: "block", textAlign: "right" }}>{label}</span>;
 type Period = "DAY" | "WEEK" | "MONTH";
 type Report = "SUMMARY" | "LIABILITY" | "BREAKAGE" | "EXPIRY_FORECAST" | "FLOW";
 
@@ -76,6 +80,7 @@ function ReportsView() {
       {t("reports.export")}
     </Button>
   );
+  const count = (n: number) => new Intl.NumberFormat(locale === "de" ? "de-DE" : "en-GB").format(n);
   const unitLabel = (unit: string) => (unit === "PTS" ? t("unit.points") : unit);
   const set = (patch: Partial<Filter>) => setFilter((f) => ({ ...f, ...patch }));
   const flow = (data?.valueFlow ?? []).map((p) => ({
@@ -96,21 +101,21 @@ function ReportsView() {
           <NativeSelect label={t("filter.unit")} value={filter.unit} onChange={(e) => set({ unit: e.target.value })}
             options={[{ value: "", label: t("reports.allUnits") }, ...UNITS.map((u) => ({ value: u, label: unitLabel(u) }))]} data-testid="reports-unit" />
           <label className="cv-field"><span>{t("reports.amountMin")}</span>
-            <input value={filter.amountMin} onChange={(e) => set({ amountMin: e.target.value })} inputMode="decimal" /></label>
+            <input value={filter.amountMin} onChange={(e) => set({ amountMin: e.target.value })} inputMode="decimal" style={INPUT_STYLE} data-testid="reports-amount-min" /></label>
           <label className="cv-field"><span>{t("reports.amountMax")}</span>
-            <input value={filter.amountMax} onChange={(e) => set({ amountMax: e.target.value })} inputMode="decimal" /></label>
+            <input value={filter.amountMax} onChange={(e) => set({ amountMax: e.target.value })} inputMode="decimal" style={INPUT_STYLE} data-testid="reports-amount-max" /></label>
         </Box>
         <ErrorList errors={errors ?? (error ? [{ message: error.message }] : null)} />
       </Panel>
 
       <Panel title={t("reports.summary")} actions={exportButton("SUMMARY")} testId="reports-summary">
-        <Table head={[t("filter.unit"), t("history.reason"), t("reports.count"), t("reports.credit"), t("reports.debit"), t("reports.net"), t("reports.average")]}>
+        <Table head={[t("filter.unit"), t("history.reason"), num(t("reports.count")), num(t("reports.credit")), num(t("reports.debit")), num(t("reports.net")), num(t("reports.average"))]}>
           {(data?.valueReport ?? []).flatMap((u) => [
             ...u.byReason.map((r) => (
               <tr key={`${u.unit}-${r.reason}`}>
                 <td>{unitLabel(u.unit)}</td>
                 <td>{t(`reason.${r.reason}`)}</td>
-                <td className="num">{r.count}</td>
+                <td className="num">{count(r.count)}</td>
                 <td className="num">{formatAmount(r.credit, u.unit, locale)}</td>
                 <td className="num">{formatAmount(r.debit, u.unit, locale)}</td>
                 <td className="num">{formatAmount(r.net, u.unit, locale)}</td>
@@ -120,7 +125,7 @@ function ReportsView() {
             <tr key={`${u.unit}-total`} style={{ fontWeight: 600 }}>
               <td>{unitLabel(u.unit)}</td>
               <td>{t("reports.total")}</td>
-              <td className="num">{u.count}</td>
+              <td className="num">{count(u.count)}</td>
               <td className="num">{formatAmount(u.credit, u.unit, locale)}</td>
               <td className="num">{formatAmount(u.debit, u.unit, locale)}</td>
               <td className="num">{formatAmount(u.net, u.unit, locale)}</td>
@@ -132,13 +137,13 @@ function ReportsView() {
 
       <div className="cv-grid">
         <Panel title={t("reports.liability")} actions={exportButton("LIABILITY")} testId="reports-liability">
-          <Table head={[t("filter.unit"), t("reports.outstanding"), t("reports.held"), t("reports.accounts")]}>
+          <Table head={[t("filter.unit"), num(t("reports.outstanding")), num(t("reports.held")), num(t("reports.accounts"))]}>
             {(data?.valueLiability.wallets ?? []).map((w) => (
               <tr key={w.currency}>
                 <td>{w.currency}</td>
                 <td className="num">{formatMoney(w.outstanding, w.currency, locale)}</td>
                 <td className="num">{formatMoney(w.held, w.currency, locale)}</td>
-                <td className="num">{w.accounts}</td>
+                <td className="num">{count(w.accounts)}</td>
               </tr>
             ))}
           </Table>
@@ -153,13 +158,13 @@ function ReportsView() {
           )}
         </Panel>
         <Panel title={t("reports.forecast")} actions={exportButton("EXPIRY_FORECAST")} testId="reports-forecast">
-          <Table head={["", t("unit.points"), t("reports.lots"), t("reports.customers"), t("reports.value")]}>
+          <Table head={["", num(t("unit.points")), num(t("reports.lots")), num(t("reports.customers")), num(t("reports.value"))]}>
             {(data?.pointsExpiryForecast ?? []).map((f) => (
               <tr key={f.days}>
                 <td>{t("reports.withinDays", { days: f.days })}</td>
                 <td className="num">{formatPoints(f.points, locale)}</td>
-                <td className="num">{f.lots}</td>
-                <td className="num">{f.customers}</td>
+                <td className="num">{count(f.lots)}</td>
+                <td className="num">{count(f.customers)}</td>
                 <td className="num">{formatMoney(f.value.amount, f.value.currency, locale)}</td>
               </tr>
             ))}
@@ -193,13 +198,13 @@ function ReportsView() {
         {(data?.valueBreakage ?? []).length === 0 ? (
           <Text size={2} color="default2">{t("reports.empty")}</Text>
         ) : (
-          <Table head={[t("reports.period.month"), t("filter.unit"), t("reports.debit"), t("reports.count"), t("reports.value")]}>
+          <Table head={[t("reports.period.month"), t("filter.unit"), num(t("reports.debit")), num(t("reports.count")), num(t("reports.value"))]}>
             {(data?.valueBreakage ?? []).map((b) => (
               <tr key={`${b.periodStart}-${b.unit}`}>
                 <td>{formatDate(b.periodStart, locale)}</td>
                 <td>{unitLabel(b.unit)}</td>
                 <td className="num">{formatAmount(b.expired, b.unit, locale)}</td>
-                <td className="num">{b.count}</td>
+                <td className="num">{count(b.count)}</td>
                 <td className="num">{formatAmount(b.value, b.unit === "PTS" ? points?.value.currency ?? "EUR" : b.unit, locale)}</td>
               </tr>
             ))}
