@@ -104,7 +104,8 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -
         )
     if not program.enabled:
         return result
-    points = earning.amount_points(program, amount, badge_perks.earn_multiplier(who.customer.pk))
+    multiplier = badge_perks.earn_multiplier(who.customer.pk)  # one read of the held badges
+    points = earning.amount_points(program, amount, multiplier)
     if points <= 0:
         return result
     account = accounts.points_account(who.customer)
@@ -120,7 +121,7 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -
             metadata={
                 **programs.earn_rules(program),
                 "channel": "pos",
-                "earn_multiplier": str(badge_perks.earn_multiplier(who.customer.pk)),
+                "earn_multiplier": str(multiplier),
                 "base": str(amount),
                 "currency": currency,
                 "raw_points": str((amount * earning.earn_ratio(program)).quantize(Decimal("0.001"))),
@@ -134,6 +135,8 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -
     result.points = (
         int(txn.entries.get(account=account).amount) if getattr(txn, "replayed", False) else points
     )
+    if not getattr(txn, "replayed", False):
+        txn.customer_side = (Decimal(points), account.unit)  # the answer needs no re-read
     return result
 
 
