@@ -37,6 +37,7 @@ ROOT = lb.ROOT
 OURS = (
     "saleor_customer_value.plugin.CustomerValuePlugin",
     "saleor_customer_value.gateway_plugin.WalletGatewayPlugin",
+    "saleor_customer_value.gateway_plugin.CreditGatewayPlugin",
 )
 say = lb.say
 

@@ -24,6 +24,7 @@ INSTALLED_APPS = INSTALLED_APPS + ["saleor_customer_value"]
 PLUGINS = PLUGINS + [
     "saleor_customer_value.plugin.CustomerValuePlugin",
     "saleor_customer_value.gateway_plugin.WalletGatewayPlugin",
+    "saleor_customer_value.gateway_plugin.CreditGatewayPlugin",
 ]
 ROOT_URLCONF = "example_shop.urls"
 
@@ -87,3 +88,10 @@ CUSTOMER_VALUE_ACCOUNT_FRAME_ANCESTORS = [
     for origin in os.environ.get("CUSTOMER_VALUE_ACCOUNT_FRAME_ANCESTORS", "").split(",")
     if origin.strip()
 ]
+
+# Card batch print files (they carry the codes): a private place, never the public media
+# storage. A shop sets CUSTOMER_VALUE_EXPORT_STORAGE (a storage class path, e.g. a
+# private S3 bucket) or a directory.
+CUSTOMER_VALUE_EXPORT_ROOT = os.environ.get(
+    "CUSTOMER_VALUE_EXPORT_ROOT", os.path.join(_DATA_DIR, "exports")
+)

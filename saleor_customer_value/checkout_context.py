@@ -98,23 +98,27 @@ class CheckoutContext:
 
     @cached_property
     def holds(self) -> List[object]:
-        self._load_holds_and_badges()
+        self._load_holds_and_discounts()
         return self.__dict__["holds"]
 
     @cached_property
-    def discount_badge_ids(self) -> List[int]:
-        """Ids of the customer's held badges that carry a checkout discount (issue 10),
-        read in the same statement as the reservations."""
-        self._load_holds_and_badges()
-        return self.__dict__["discount_badge_ids"]
+    def discount_rows(self) -> List[tuple]:
+        """The rows of the owner's card discounts (``cardkinds.groups``: discount group,
+        held discount badges, wallet promotion), read in the same statement as the
+        reservations; empty for an anonymous checkout."""
+        self._load_holds_and_discounts()
+        return self.__dict__["discount_rows"]
 
-    def _load_holds_and_badges(self):
+    def _load_holds_and_discounts(self):
         """One statement for the reservations (with their accounts and points
-        reservation rows) and the ids of the customer's discount badges: the first
-        calculation of a request with nothing applied costs one query (issue 16)."""
+        reservation rows) and the owner's card discounts (as one JSON column): the
+        first calculation of a request with nothing applied costs one query (issue 16)."""
+        import json
+        from decimal import Decimal
+
         from django.db import connection
 
-        from .badges.perks import discount_badges_query
+        from .cardkinds import groups
         from .models import Account, CheckoutPointsReservation, Hold, HoldStatus
 
         models = (Hold, Account, CheckoutPointsReservation)
@@ -123,23 +127,29 @@ class CheckoutContext:
         select = ", ".join(
             f'{alias}."{column}"' for alias, cols in zip(aliases, columns) for column in cols
         )
-        badge_sql, badge_params = "SELECT NULL::bigint WHERE FALSE", ()
+        params = {"token": self.checkout.token, "pending": HoldStatus.PENDING, "now": timezone.now()}
+        discounts = "NULL::text"
         if self.checkout.user_id is not None:
-            badge_sql, badge_params = discount_badges_query(self.checkout.user_id).query.sql_with_params()
+            sql, extra = groups.discounts_sql(user_id=self.checkout.user_id)
+            params.update(extra)
+            discounts = (
+                "(SELECT json_agg(json_build_array(d.k, d.i, d.v, d.n, d.t, d.c, d.a, d.m, d.s, d.r))::text "
+                f"FROM ({sql}) AS d(k, i, v, n, t, c, a, m, s, r))"
+            )
         sql = (
-            f"SELECT ARRAY({badge_sql}), {select} FROM (SELECT 1) AS one "
+            f"SELECT {discounts}, {select} FROM (SELECT 1) AS one "
             f'LEFT JOIN ("{Hold._meta.db_table}" h '
             f'INNER JOIN "{Account._meta.db_table}" a ON a."id" = h."account_id" '
             f'LEFT JOIN "{CheckoutPointsReservation._meta.db_table}" r ON r."hold_id" = h."id") '
-            f'ON h."checkout_token" = %s AND h."status" = %s AND h."expires_at" > %s '
+            f'ON h."checkout_token" = %(token)s AND h."status" = %(pending)s AND h."expires_at" > %(now)s '
             f'ORDER BY h."id"'
         )
-        params = (*badge_params, self.checkout.token, HoldStatus.PENDING, timezone.now())
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         holds = []
         db = connection.alias
+        names = [[f.attname for f in m._meta.concrete_fields] for m in models]
         for row in rows:
             if row[1] is None:  # no reservation: the LEFT JOIN's empty side
                 continue
@@ -147,7 +157,6 @@ class CheckoutContext:
             for cols in columns:
                 values.append(row[start : start + len(cols)])
                 start += len(cols)
-            names = [[f.attname for f in m._meta.concrete_fields] for m in models]
             hold = Hold.from_db(db, names[0], values[0])
             hold.account = Account.from_db(db, names[1], values[1])
             reservation = None
@@ -158,7 +167,9 @@ class CheckoutContext:
             Hold.points_reservation.related.set_cached_value(hold, reservation)
             holds.append(hold)
         self.__dict__["holds"] = holds
-        self.__dict__["discount_badge_ids"] = [i for i in (rows[0][0] if rows else []) if i is not None]
+        found = rows[0][0] if rows else None
+        # numerics come back as JSON numbers: read them as Decimal, never float
+        self.__dict__["discount_rows"] = [tuple(r) for r in json.loads(found, parse_float=Decimal)] if found else []
 
     def _live(self):
         now = timezone.now()

@@ -10,6 +10,7 @@ from typing import Optional, Tuple
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from saleor.plugins.base_plugin import ConfigurationTypeField
+from django.utils.translation import gettext as _
 
 PLUGIN_ID = "saleor.customer_value"
 
@@ -167,25 +168,26 @@ def _int_in_range(values, name, low, high):
     try:
         number = int(str(raw).strip())
     except (TypeError, ValueError):
-        raise ValidationError({name: f"{name} must be a whole number, got {raw!r}."})
+        raise ValidationError({name: _("%(name)s must be a whole number, got %(raw)s.") % {"name": name, "raw": repr(raw)}})
     if not low <= number <= high:
-        raise ValidationError({name: f"{name} must be between {low} and {high}."})
+        raise ValidationError({name: _("%(name)s must be between %(low)s and %(high)s.") % {"name": name, "low": low, "high": high}})
     return number
 
 
-def _decimal(name, raw, places, what="a number"):
+def _decimal(name, raw, places, what=None):
+    what = what or _("a number")
     """``raw`` as a Decimal with at most ``places`` decimals, or a ValidationError."""
     try:
         number = Decimal(str(raw).strip())
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
-        raise ValidationError({name: f"{name} must be {what}, got {raw!r}."})
+        raise ValidationError({name: _("%(name)s must be %(what)s, got %(raw)s.") % {"name": name, "what": what, "raw": repr(raw)}})
     if abs(number) >= 10 ** 12:
-        raise ValidationError({name: f"{name} is too large."})
+        raise ValidationError({name: _("%(name)s is too large.") % {"name": name}})
     quantum = Decimal(1).scaleb(-places)
     if number != number.quantize(quantum, rounding=ROUND_DOWN):
-        raise ValidationError({name: f"{name} allows at most {places} decimal places."})
+        raise ValidationError({name: _("%(name)s allows at most %(places)s decimal places.") % {"name": name, "places": places}})
     return number
 
 
@@ -204,18 +206,18 @@ def _text(values, name):
 
 
 def _amount(values, name, allow_zero=False):
-    number = _decimal(name, _text(values, name), _money_places(), "an amount")
+    number = _decimal(name, _text(values, name), _money_places(), _("an amount"))
     if number < 0 or (number == 0 and not allow_zero):
         low = "0 or more" if allow_zero else "greater than 0"
-        raise ValidationError({name: f"{name} must be {low}."})
+        raise ValidationError({name: _("%(name)s must be %(low)s.") % {"name": name, "low": low}})
     return number
 
 
 def _percent(name, raw, allow_zero=True):
-    number = _decimal(name, raw, 2, "a percent")
+    number = _decimal(name, raw, 2, _("a percent"))
     if number < 0 or number > 100 or (number == 0 and not allow_zero):
         low = "0" if allow_zero else "above 0"
-        raise ValidationError({name: f"{name} must be {low} to 100 (percent)."})
+        raise ValidationError({name: _("%(name)s must be %(low)s to 100 (percent).") % {"name": name, "low": low}})
     return number
 
 
@@ -227,12 +229,12 @@ def parse_bonus_tiers(text: str) -> Tuple[BonusTier, ...]:
             continue
         if part.count(":") != 1:
             raise ValidationError(
-                {name: f"{name}: {part.strip()!r} is not 'from amount:percent' (e.g. 50:5)."}
+                {name: _("%(name)s: %(part)s is not 'from amount:percent' (e.g. 50:5).") % {"name": name, "part": repr(part.strip())}}
             )
         raw_threshold, raw_percent = part.split(":")
         threshold = _amount({name: raw_threshold.strip() or "?"}, name)
         if threshold in tiers:
-            raise ValidationError({name: f"{name}: the tier from {threshold} is listed twice."})
+            raise ValidationError({name: _("%(name)s: the tier from %(threshold)s is listed twice.") % {"name": name, "threshold": threshold}})
         tiers[threshold] = _percent(name, raw_percent, allow_zero=False)
     return tuple(BonusTier(t, p) for t, p in sorted(tiers.items()))
 
@@ -250,7 +252,7 @@ def parse(configuration, active=True) -> Settings:
     maximum = _amount(values, TOPUP_MAXIMUM)
     if maximum < minimum:
         raise ValidationError(
-            {TOPUP_MAXIMUM: f"{TOPUP_MAXIMUM} must be at least the minimum ({minimum})."}
+            {TOPUP_MAXIMUM: _("%(TOPUP_MAXIMUM)s must be at least the minimum (%(minimum)s).") % {"TOPUP_MAXIMUM": TOPUP_MAXIMUM, "minimum": minimum}}
         )
     threshold = _amount(values, B2B_BONUS_THRESHOLD, allow_zero=True)
     b2b_bonus = parse_b2b_bonus(_text(values, B2B_BONUS))

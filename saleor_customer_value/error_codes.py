@@ -57,3 +57,20 @@ class CustomerValueErrorCode(Enum):
     OFFLINE_BOOKING_TOO_OLD = "offline_booking_too_old"
     # Loyalty points (appended)
     PRODUCTS_EXCLUDED_FROM_POINTS = "products_excluded_from_points"
+    # Card kinds: discount groups, employee consumption (issue 13)
+    ALLOWANCE_EXCEEDED = "allowance_exceeded"
+    NOT_IN_DISCOUNT_GROUP = "not_in_discount_group"
+    # Debit cards (credit lines)
+    CREDIT_LIMIT_EXCEEDED = "credit_limit_exceeded"
+    OVERDUE = "overdue"
+    CREDIT_LINE_SUSPENDED = "credit_line_suspended"
+    CREDIT_LIMIT_BELOW_USED = "credit_limit_below_used"
+    NO_CREDIT_LINE = "no_credit_line"
+    CREDIT_LINE_EXISTS = "credit_line_exists"
+    STORED_VALUE_ON_CREDIT = "stored_value_on_credit"
+    # Notifications
+    INVALID_TEMPLATE = "invalid_template"
+    # Partner network
+    MERCHANT_SUSPENDED = "merchant_suspended"
+    NOTHING_TO_SETTLE = "nothing_to_settle"
+    ALREADY_PAID = "already_paid"

@@ -16,6 +16,10 @@ class CustomerValuePermissions(BasePermissionEnum):
     MANAGE_CARDS = "customer_value.manage_cards"
     USE_POS = "customer_value.use_pos"
     VIEW_LEDGER = "customer_value.view_ledger"
+    MANAGE_DISCOUNT_GROUPS = "customer_value.manage_discount_groups"
+    MANAGE_CREDIT = "customer_value.manage_credit"
+    MANAGE_NOTIFICATIONS = "customer_value.manage_notifications"
+    MANAGE_PARTNERS = "customer_value.manage_partners"
 
 
 PERMISSION_DESCRIPTIONS = {
@@ -24,6 +28,14 @@ PERMISSION_DESCRIPTIONS = {
     CustomerValuePermissions.MANAGE_CARDS: "Generate, export, block and replace cards.",
     CustomerValuePermissions.USE_POS: "Act as a point-of-sale terminal.",
     CustomerValuePermissions.VIEW_LEDGER: "Read the ledger's audit trail and reports.",
+    CustomerValuePermissions.MANAGE_DISCOUNT_GROUPS: (
+        "Manage discount groups, members, the wallet-payment promotion and employee consumption."
+    ),
+    CustomerValuePermissions.MANAGE_CREDIT: (
+        "Grant credit lines, change limits, close billing cycles, record bill payments."
+    ),
+    CustomerValuePermissions.MANAGE_NOTIFICATIONS: "Edit customer e-mail templates and settings.",
+    CustomerValuePermissions.MANAGE_PARTNERS: "Manage partner merchants and settle with them.",
 }
 
 

@@ -12,6 +12,9 @@ from saleor.plugins.base_plugin import BasePlugin
 
 from . import checkout_context, config
 from .badges import perks as badge_perks
+from .cardkinds import chain as discount_chain
+from .cardkinds import groups as discount_groups
+from .cardkinds import promotion as wallet_promotion
 from .loyalty import actions as loyalty_actions
 from .loyalty import checkout as points_checkout
 from .loyalty import orders as loyalty_orders
@@ -47,13 +50,10 @@ class CustomerValuePlugin(BasePlugin):
     def calculate_checkout_total(self, checkout, lines, discounts, previous_value):
         if not self.active:
             return previous_value
-        # A points discount lowers the taxable amount (net and gross in proportion);
-        # the wallet then pays part of what is left (a means of payment, see
-        # ARCHITECTURE.md).
-        discounted = previous_value - badge_perks.checkout_discount(checkout, lines, discounts, previous_value)
-        discounted = discounted - points_checkout.points_discount(
-            checkout, lines, discounted, discounts
-        )
+        # The discounts in their documented order (ARCHITECTURE.md): discount group,
+        # badge, points, wallet-payment promotion, each a real discount (net and
+        # gross); then the wallet pays part of what is left (a means of payment).
+        discounted = discount_chain.before_wallet(checkout, lines, discounts, previous_value)
         return wallet_checkout.lowered_total(checkout, discounted)
 
     def preprocess_order_creation(self, checkout, discounts, previous_value):
@@ -62,8 +62,12 @@ class CustomerValuePlugin(BasePlugin):
         captures.refuse_recapture(checkout)  # before Saleor reaches the gateway again
         # The manager running this hook: never a second one (checkout_context).
         manager = checkout_context.for_checkout(checkout).manager
+        # The group first: an employee allowance that would be exceeded refuses the
+        # completion before anything else is pinned (one DB transaction).
+        discount_groups.prepare_order(checkout, discounts, manager)
         badge_perks.prepare_order(checkout, discounts, manager)
         points_checkout.prepare_order(checkout, discounts, manager)
+        wallet_promotion.prepare_order(checkout, discounts, manager)
         wallet_checkout.prepare_order(checkout, discounts, manager)
         return previous_value
 
@@ -78,8 +82,10 @@ class CustomerValuePlugin(BasePlugin):
         # Runs inside create_order's DB transaction: posting the reservations here
         # commits or rolls back together with the order. Everything else waits for
         # the commit, so it can never undo an order whose card was charged.
+        discount_groups.record_on_order(order)
         badge_perks.record_on_order(order)
         points_checkout.record_on_order(order)
+        wallet_promotion.record_on_order(order)
         wallet_checkout.record_on_order(order)
         order_id = order.pk
         transaction.on_commit(lambda: orders.order_created_committed(order_id))

@@ -19,3 +19,14 @@ from .badges import tasks as badge_tasks  # noqa: E402,F401
 
 # Webhooks: outbox dispatch and log pruning.
 from .webhooks import tasks as webhook_tasks  # noqa: E402,F401
+
+# Credit lines (debit cards): billing cycles and statement e-mails.
+from .credit import tasks as credit_tasks  # noqa: E402,F401
+# Notifications: sending e-mails and expiry reminders.
+from .notifications import tasks as notification_tasks  # noqa: E402,F401
+# Automations: runs, periodic gifts; the report rollup's compaction.
+from .automations import tasks as automation_tasks  # noqa: E402,F401
+from .reports import tasks as report_tasks  # noqa: E402,F401
+# Partner network: periodic settlement runs.
+from .partners import notify as partner_notify  # noqa: E402,F401
+from .partners import tasks as partner_tasks  # noqa: E402,F401

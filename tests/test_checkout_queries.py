@@ -23,6 +23,7 @@ from .wallet.conftest import fund_wallet, german_vat  # noqa: F401  (fixture)
 OURS = (
     "saleor_customer_value.plugin.CustomerValuePlugin",
     "saleor_customer_value.gateway_plugin.WalletGatewayPlugin",
+    "saleor_customer_value.gateway_plugin.CreditGatewayPlugin",
 )
 WALLET_APPLY = """
 mutation($id: ID!, $amount: Decimal) {
@@ -90,4 +91,31 @@ def test_wallet_and_points_applied_add_at_most_two_queries(
     assert total_off.gross.amount == 45
     assert total_on.gross.amount == 45 - 10 - 5
     assert first_on - first_off <= 2, (first_on, first_off)
+    assert again_on == again_off
+
+
+def test_a_customer_with_a_discount_group_adds_at_most_one_query(
+    customer_api, customer_user, program, variant, shipping_method, german_vat
+):
+    from saleor_customer_value.ledger import accounts
+    from saleor_customer_value.models import DiscountGroup, DiscountGroupMember
+
+    # given a customer in a group with 10 % on everything (the first test's checkout)
+    DiscountGroupMember.objects.create(
+        customer=accounts.customer_for_user(customer_user),
+        group=DiscountGroup.objects.create(name="Friends", percent=10),
+    )
+    checkout = ready_checkout(customer_api, variant, shipping_method)
+    on, off = managers()
+
+    # when its total is calculated with and without the plugin
+    total_on, first_on, again_on = count_total(on, checkout["token"])
+    total_off, first_off, again_off = count_total(off, checkout["token"])
+
+    # then the group discount (4.00 of 2 x 20.00) costs one query more than a customer
+    # without a group: the loyalty program with its lists, which the eligible basket
+    # (shared with badge and points) needs; the group itself is read with the badges
+    assert total_off.gross.amount == 45
+    assert total_on.gross.amount == 41
+    assert first_on - first_off <= 3, (first_on, first_off)
     assert again_on == again_off

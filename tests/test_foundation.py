@@ -190,6 +190,10 @@ def test_demo_data_command_is_idempotent(db):
     assert balances() == first
     assert first[("shopper@example.com", "wallet", "EUR")] == Decimal("328.360")
     assert first[("shopper@example.com", "points", "PTS")] == Decimal("2110.000")
-    assert len(first) == 10  # the shopper and four more customers, wallet and points each
+    # the city network's shopper (issue 12): 80.00 + 30.00 top-up at the bakery - 12.50
+    # at the cinema - 4.00 at the museum; 300 + 12 (bakery plan, 1 per 2.00) - 100 redeemed
+    assert first[("citycard@example.com", "wallet", "EUR")] == Decimal("93.500")
+    assert first[("citycard@example.com", "points", "PTS")] == Decimal("212.000")
+    assert len(first) == 12  # the shopper, four more customers and the city card shopper
     program = get_program()
     assert (program.enabled, program.earn_points, program.earn_amount) == (True, 10, Decimal("5.00"))

@@ -142,6 +142,16 @@ test("create a 1,000-card batch, watch the progress reach 100 % and download the
   const lines = (await import("node:fs")).readFileSync(path!, "utf8").trim().split(/\r?\n/);
   expect(lines).toHaveLength(1001); // header + 1,000 cards
   expect(lines[1]).toMatch(/CV1:/);
+  // The print PDF is built in the background: progress, then the download.
+  const [pdf] = await Promise.all([
+    page.waitForEvent("download", { timeout: 60_000 }),
+    row.getByTestId("batch-pdf").click(),
+  ]);
+  await expect(page.getByTestId("print-progress")).toHaveAttribute("data-status", "DONE");
+  const bytes = (await import("node:fs")).readFileSync((await pdf.path())!);
+  expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+  expect(bytes.length).toBeGreaterThan(50_000);
+  await shot(page, "07b-card-print-file");
 });
 
 test("export the ledger CSV and check its rows against the API", async ({ page, request }) => {

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Dict, Optional
 
+import graphene
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -30,6 +31,7 @@ from django.utils.translation import gettext
 
 from ..models import Account, Badge, BadgeEvent, BadgeProgram, CustomerBadge, Entry
 from ..models.badges import BadgeEventKind, CustomerBadgeStatus, LossRule
+from ..webhooks import events
 from . import measure, vouchers
 
 ACTIVE, GRACE, LOST, REVOKED = (
@@ -190,7 +192,7 @@ def _evaluate_ladder(ctx: Context, tiers, rows: Dict[int, CustomerBadge]):
 
 def _event(ctx: Context, row: CustomerBadge, kind: str, voucher=None):
     actor = ctx.actor
-    return BadgeEvent.objects.create(
+    event = BadgeEvent.objects.create(
         customer_id=ctx.customer_id,
         badge_id=row.badge_id,
         kind=kind,
@@ -202,6 +204,36 @@ def _event(ctx: Context, row: CustomerBadge, kind: str, voucher=None):
         actor_app=getattr(actor, "app", None),
         note=ctx.note,
         voucher=voucher,
+    )
+    _emit(ctx, row, event)
+    return event
+
+
+def _emit(ctx: Context, row: CustomerBadge, event: BadgeEvent):
+    """The outbox event of a transition, in the same DB transaction (POS and other
+    subscribers learn a tier change when it commits). No note: it may be internal."""
+    badge = row.badge
+    events.emit(
+        events.BADGE_CHANGED,
+        ctx.customer_id,
+        {
+            "change": event.kind,
+            "badgeId": graphene.Node.to_global_id("Badge", badge.pk),
+            "badge": badge.title,
+            "isTier": badge.is_tier,
+            "status": row.status,
+            "graceUntil": row.grace_until,
+            "measuredValue": ctx.value,
+            "cause": ctx.cause,
+            "transactionId": (
+                graphene.Node.to_global_id("LedgerTransaction", event.transaction_id)
+                if event.transaction_id
+                else None
+            ),
+            "voucherId": (
+                graphene.Node.to_global_id("Voucher", event.voucher_id) if event.voucher_id else None
+            ),
+        },
     )
 
 

@@ -102,30 +102,6 @@ def _discount_of(badge: Badge, shop, cents, cache):
     return gross, net.quantize(cents, rounding=ROUND_HALF_UP)
 
 
-def discount_badges_query(user_id):
-    """Ids of the customer's held badges that carry a checkout discount (the customer
-    found through its user in the same statement). ``checkout_context`` runs it inside
-    the reservations query, so the checkout calculation reads both at once."""
-    rows = CustomerBadge.objects.filter(
-        held_filter(None), customer__user_id=user_id, badge__is_active=True
-    )
-    return (
-        Badge.objects.filter(pk__in=rows.values("badge_id"), discount_value__gt=0)
-        .exclude(discount_kind=DiscountKind.NONE)
-        .order_by("pk")
-        .values("pk")
-    )
-
-
-def _discount_badges(context) -> List[Badge]:
-    """The badges behind ``context.discount_badge_ids``: no query when the customer
-    holds none (the usual case), one when they do."""
-    ids = context.discount_badge_ids
-    if not ids:
-        return []
-    return list(Badge.objects.filter(pk__in=ids).order_by("pk"))
-
-
 def best_discount(checkout, lines, discounts, previous_value: TaxedMoney):
     """(TaxedMoney, badge) of the largest badge discount on this checkout."""
     from .. import checkout_context
@@ -135,7 +111,10 @@ def best_discount(checkout, lines, discounts, previous_value: TaxedMoney):
     # Saleor recalculates the total many times per request: read the badges once, and
     # use the request's plugins manager and basket (checkout_context), never a second one.
     context = checkout_context.for_checkout(checkout)
-    badges = context.cached(("badge_discounts", checkout.user_id), lambda: _discount_badges(context))
+    # The badges come with the discount group in one statement (cardkinds.groups).
+    from ..cardkinds import groups
+
+    badges = groups.customer_discounts(checkout).badges
     if not badges:
         return zero, None
     lines = list(lines) if lines is not None else list(checkout)

@@ -13,6 +13,7 @@ when folding all 16 characters from 0 gives 0.
 import re
 import secrets
 from typing import Optional
+from django.utils.translation import gettext as _
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 _INDEX = {char: index for index, char in enumerate(ALPHABET)}
@@ -75,9 +76,9 @@ def parse(raw: str) -> str:
     """The normalised code in ``raw`` (typed, printed or scanned), or an error."""
     code = normalise(raw)
     if len(code) != CODE_LENGTH or any(char not in _INDEX for char in code):
-        raise MalformedCode("This is not a card code.")
+        raise MalformedCode(_("This is not a card code."))
     if _fold(code) != 0:
-        raise CheckDigitMismatch("This code contains a typo; please check it.")
+        raise CheckDigitMismatch(_("This code contains a typo; please check it."))
     return code
 
 
@@ -104,5 +105,5 @@ def normalise_chip_uid(raw: str) -> str:
     """Chip UIDs are hex bytes; readers print them as ``04:A2:...``, ``04 a2`` or ``04A2``."""
     uid = re.sub(r"[\s:\-]+", "", (raw or "")).upper()
     if not uid or len(uid) > 40 or len(uid) % 2 or not re.fullmatch(r"[0-9A-F]+", uid):
-        raise MalformedCode("A chip UID is 1 to 20 bytes in hex.")
+        raise MalformedCode(_("A chip UID is 1 to 20 bytes in hex."))
     return uid

@@ -1,13 +1,20 @@
 """Batch export downloads: ``cardBatchExport`` (which checks MANAGE_CARDS) hands out a
 signed URL valid for a few minutes; the view checks the signature and that the signer
-still holds MANAGE_CARDS, then renders the file."""
+still holds MANAGE_CARDS, then streams the file (CSV row by row, the PDF from the
+export storage where its task wrote it)."""
 from django.core import signing
-from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotFound
+from django.http import (
+    FileResponse,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+    StreamingHttpResponse,
+)
 from django.urls import reverse
 
 from ..models import CardBatch
 from ..permissions import CustomerValuePermissions
-from . import exports
+from . import exports, print_jobs
 
 SALT = "customer_value.card_batch_export"
 MAX_AGE = 600
@@ -51,7 +58,13 @@ def download(request, token):
     batch = CardBatch.objects.filter(pk=data["b"]).first()
     if batch is None or data["f"] not in exports.CONTENT_TYPES:
         return HttpResponseNotFound()
-    response = HttpResponse(exports.render(batch, data["f"]), content_type=exports.CONTENT_TYPES[data["f"]])
+    if data["f"] == "csv":
+        response = StreamingHttpResponse(exports.csv_chunks(batch), content_type=exports.CONTENT_TYPES["csv"])
+    else:
+        stored = print_jobs.open_pdf(batch)
+        if stored is None:  # not built yet (or removed): cardBatchExport starts it
+            return HttpResponseNotFound("The print file is not ready yet.")
+        response = FileResponse(stored, content_type=exports.CONTENT_TYPES["pdf"])
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(batch, data["f"])}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -29,6 +29,7 @@ from ..models import Card, CardState, Customer
 from ..models.loyalty import LoyaltyActionRecord
 from . import codes, registration
 from .registration import INVALID_MESSAGE, CodeTypo, InvalidCode
+from django.utils.translation import gettext as _
 
 CARD_TO_WALLET = "card_to_wallet"
 WALLET_TO_CARD = "wallet_to_card"
@@ -48,7 +49,7 @@ def _parse(raw_code: Optional[str], raw_chip_uid: Optional[str]):
         except codes.CheckDigitMismatch as exc:
             raise CodeTypo(str(exc))
         except codes.MalformedCode:
-            raise CodeTypo("This is not a card code: it has 16 characters (letters and digits).")
+            raise CodeTypo(_("This is not a card code: it has 16 characters (letters and digits)."))
     try:
         return None, codes.normalise_chip_uid(raw_chip_uid or "")
     except codes.MalformedCode as exc:

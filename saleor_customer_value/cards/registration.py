@@ -23,6 +23,8 @@ from ..ledger.reasons import Reason
 from ..models import AccountKind, Card, CardState
 from ..security import ratelimit
 from . import codes
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 class RegistrationError(Exception):
     code = "invalid_card_code"
@@ -45,7 +47,7 @@ class TooManyAttempts(RegistrationError):
     code = "too_many_attempts"
 
 
-INVALID_MESSAGE = "This code cannot be registered. Check the code on your card."
+INVALID_MESSAGE = gettext_lazy("This code cannot be registered. Check the code on your card.")
 
 
 # --- rate limiting -------------------------------------------------------------------
@@ -86,7 +88,7 @@ def register(user, raw_code: str, ip: str = "") -> Card:
     except codes.CheckDigitMismatch as exc:
         raise CodeTypo(str(exc))
     except codes.MalformedCode:
-        raise CodeTypo("This is not a card code: it has 16 characters (letters and digits).")
+        raise CodeTypo(_("This is not a card code: it has 16 characters (letters and digits)."))
     customer = accounts.customer_for_user(user)
     with transaction.atomic():
         card = (

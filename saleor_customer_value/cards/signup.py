@@ -21,6 +21,8 @@ from ..ledger import accounts
 from ..models import Card
 from ..security import ratelimit
 from . import digital, downloads
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 SALT = "customer_value.card_signup"
 DEFAULT_VALIDITY_DAYS = 30
@@ -28,7 +30,7 @@ MAX_VALIDITY_DAYS = 365
 
 
 class SignupLinkInvalid(Exception):
-    message = "This sign-up link is invalid or has expired."
+    message = gettext_lazy("This sign-up link is invalid or has expired.")
 
 
 class TooManySignups(Exception):
@@ -107,7 +109,7 @@ def register(
     if confirm:
         if not redirect_url:
             raise ValidationError(
-                {"redirect_url": ValidationError("This field is required.", code="required")}
+                {"redirect_url": ValidationError(_("This field is required."), code="required")}
             )
         try:
             validate_storefront_url(redirect_url)
@@ -145,7 +147,7 @@ def register(
                 )
         except IntegrityError:  # the same e-mail signed up concurrently
             raise ValidationError(
-                {"email": ValidationError("User with this Email already exists.", code="unique")}
+                {"email": ValidationError(_("User with this Email already exists."), code="unique")}
             )
         card = digital.for_customer(accounts.customer_for_user(user))
         account_events.customer_account_created_event(user=user)

@@ -14,3 +14,10 @@ def expire_cards_task():
     from . import lookup
 
     return lookup.expire_due()
+
+
+@app.task
+def build_print_file_task(job_id):
+    from . import print_jobs
+
+    print_jobs.build(job_id)

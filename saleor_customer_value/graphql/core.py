@@ -20,6 +20,7 @@ from ..ledger.idempotency import IdempotencyKey
 from ..security import ratelimit
 from .enums import CustomerValueErrorCode
 from .inputs import check_arguments, decode_id
+from django.utils.translation import gettext as _
 
 
 class CustomerValueError(Error):
@@ -30,26 +31,29 @@ def error(field, message, code: Code):
     return ValidationError({field: ValidationError(message, code=code.value)})
 
 
-def permission_denied(message="You do not have permission to perform this action."):
+def permission_denied(message=None):
+    if message is None:
+        message = _("You do not have permission to perform this action.")
     return ValidationError(
         {None: ValidationError(message, code=Code.PERMISSION_DENIED.value)}
     )
 
 
-def owned_checkout(mutation, info, checkout_id, what="use your wallet or points"):
+def owned_checkout(mutation, info, checkout_id, what=None):
     """The caller's own checkout. Another customer's checkout is reported as not found,
     so its existence is not revealed; anonymous callers are asked to log in."""
     from saleor.graphql.checkout.types import Checkout
 
     user = info.context.user
     if not user or not user.is_authenticated:
-        raise permission_denied(f"Log in to {what}.")
+        what = what or _("use your wallet or points")
+        raise permission_denied(_("Log in to %(what)s.") % {"what": what})
     checkout = mutation.get_node_or_error(
         info, checkout_id, only_type=Checkout, field="checkout_id"
     )
     if checkout.user_id != user.pk:
         raise error(
-            "checkoutId", f"Couldn't resolve to a node: {checkout_id}", Code.NOT_FOUND
+            "checkoutId", _("Couldn't resolve to a node: %(checkout_id)s") % {"checkout_id": checkout_id}, Code.NOT_FOUND
         )
     return checkout
 
@@ -114,7 +118,7 @@ class CustomerValueMutation(BaseMutation):
         pk = decode_id(node_id, only_type, field=field)
         node = cls.get_node_by_pk(info, graphene_type=only_type, pk=pk, qs=qs)
         if node is None:
-            raise error(field, f"Couldn't resolve to a node: {node_id}", Code.NOT_FOUND)
+            raise error(field, _("Couldn't resolve to a node: %(node_id)s") % {"node_id": node_id}, Code.NOT_FOUND)
         return node
 
     @classmethod

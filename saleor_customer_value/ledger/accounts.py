@@ -6,7 +6,10 @@ from ..models import Account, AccountKind, Customer
 from .amounts import validate_currency
 from .reasons import POINTS_UNIT, SystemAccountCode
 
-_SYSTEM_CODES = {code for code, _ in SystemAccountCode.CHOICES}
+_SYSTEM_CODES = {code for code, _ in SystemAccountCode.CHOICES} - {
+    SystemAccountCode.MERCHANT_CLEARING,
+    SystemAccountCode.MERCHANT_COMMISSION,
+}
 
 
 def _get_or_create(**lookup):
@@ -54,3 +57,13 @@ def find_wallet(customer: Customer, currency: str):
     return Account.objects.filter(
         customer=customer, kind=AccountKind.WALLET, unit=currency
     ).first()
+
+
+def merchant_account(merchant, code: str, unit: str) -> Account:
+    """A partner merchant's clearing or commission account (a system account that
+    belongs to ``merchant``; see ``partners/clearing.py``)."""
+    if code not in (SystemAccountCode.MERCHANT_CLEARING, SystemAccountCode.MERCHANT_COMMISSION):
+        raise ValueError(f"unknown merchant account {code!r}")
+    return _get_or_create(
+        kind=AccountKind.SYSTEM, system_code=code, merchant=merchant, unit=validate_currency(unit)
+    )

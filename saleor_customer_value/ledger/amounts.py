@@ -69,10 +69,10 @@ def validate_currency(currency: str) -> str:
     code = (currency or "").strip().upper()
     available = getattr(settings, "AVAILABLE_CURRENCIES", None) or []
     if len(code) != 3 or not code.isalpha() or code == POINTS_UNIT[:3]:
-        raise CurrencyMismatch(f"{currency!r} is not a currency code.")
+        raise CurrencyMismatch(_("%(currency)s is not a currency code.") % {"currency": repr(currency)})
     if available and code not in available:
         raise CurrencyMismatch(
-            f"The shop does not accept {code}; use one of {', '.join(available)}."
+            _("The shop does not accept %(code)s; use one of %(join)s.") % {"code": code, "join": ', '.join(available)}
         )
     return code
 
@@ -84,18 +84,18 @@ def to_amount(value, unit: str, field: str = "amount") -> Decimal:
     # Form and magnitude first: quantize below raises on what check_number refuses.
     amount = check_number(value, field=field)
     if amount <= 0:
-        raise InvalidAmount("The amount must be greater than zero.", field=field)
+        raise InvalidAmount(_("The amount must be greater than zero."), field=field)
     if amount >= MAX_AMOUNT:  # before quantize: 1E+28 would overflow the context
-        raise InvalidAmount("The amount is too large.", field=field)
+        raise InvalidAmount(_("The amount is too large."), field=field)
     places = precision(unit)
     quantum = Decimal(1).scaleb(-places)
     if amount != amount.quantize(quantum):
         what = "whole points" if unit == POINTS_UNIT else f"{places} decimal places"
         raise InvalidAmount(
-            f"{value} has more precision than {unit} allows ({what}).", field=field
+            _("%(value)s has more precision than %(unit)s allows (%(what)s).") % {"value": value, "unit": unit, "what": what}, field=field
         )
     if amount >= MAX_AMOUNT:
-        raise InvalidAmount("The amount is too large.", field=field)
+        raise InvalidAmount(_("The amount is too large."), field=field)
     return amount.quantize(quantum)
 
 

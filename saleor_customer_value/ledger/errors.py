@@ -28,6 +28,12 @@ class InsufficientFunds(LedgerError):
     field = "amount"
 
 
+class CreditLimitExceeded(InsufficientFunds):
+    """A credit line would owe more than its limit (held value included)."""
+
+    code = "CREDIT_LIMIT_EXCEEDED"
+
+
 class NegativeBalance(LedgerError):
     """A points balance below zero (after a clawback) blocks spending until it recovers."""
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ..models import Hold, IdempotencyRecord, LedgerTransaction
 from .errors import IdempotencyConflict, InvalidReference
+from django.utils.translation import gettext as _
 
 MAX_KEY_LENGTH = 255
 
@@ -29,7 +30,7 @@ class IdempotencyKey:
     def __post_init__(self):
         if not self.key or len(self.key) > MAX_KEY_LENGTH or not self.key.isprintable():
             raise InvalidReference(
-                f"An idempotency key is 1 to {MAX_KEY_LENGTH} printable characters.",
+                _("An idempotency key is 1 to %(MAX_KEY_LENGTH)s printable characters.") % {"MAX_KEY_LENGTH": MAX_KEY_LENGTH},
                 field="idempotencyKey",
             )
 
@@ -62,8 +63,7 @@ def replay(idem: IdempotencyKey, operation: str, request_hash: str):
     record = IdempotencyRecord.objects.get(scope=idem.scope, key=idem.key)
     if record.operation != operation or record.request_hash != request_hash:
         raise IdempotencyConflict(
-            "This idempotency key was already used for a different request; "
-            "send a new key for a new request."
+            _("This idempotency key was already used for a different request; send a new key for a new request.")
         )
     if record.transaction_id:
         result = LedgerTransaction.objects.get(pk=record.transaction_id)

@@ -4,6 +4,7 @@ accounts on the other side of every customer movement.
 The database checks ``reason`` against ``REASONS`` (see migration 0002), so a new reason
 means a new migration: an auditor can rely on the list being closed.
 """
+from django.utils.translation import gettext_lazy as _
 
 
 class Reason:
@@ -32,36 +33,49 @@ class Reason:
     CARD_MERGE = "card_merge"
     PARTNER_CLEARING = "partner_clearing"
     BREAKAGE = "breakage"
+    # Debit cards (credit lines): bought now, billed later, then paid
+    CREDIT_PURCHASE = "credit_purchase"
+    CREDIT_SETTLEMENT = "credit_settlement"
+    CREDIT_REFUND = "credit_refund"
     # Undoing any of the above
     REVERSAL = "reversal"
 
     CHOICES = [
-        (TOPUP, "Top-up"),
-        (TOPUP_BONUS, "Top-up bonus"),
-        (GOODWILL, "Goodwill credit"),
-        (CORRECTION, "Manual correction"),
-        (REFUND, "Refund to wallet"),
-        (RETENTION_BONUS, "Retention bonus on a refund"),
-        (CASHBACK, "Cashback"),
+        (TOPUP, _("Top-up")),
+        (TOPUP_BONUS, _("Top-up bonus")),
+        (GOODWILL, _("Goodwill credit")),
+        (CORRECTION, _("Manual correction")),
+        (REFUND, _("Refund to wallet")),
+        (RETENTION_BONUS, _("Retention bonus on a refund")),
+        (CASHBACK, _("Cashback")),
         (B2B_BONUS, "B2B annual bonus"),
-        (GIFT_CARD_REDEMPTION, "Gift card redeemed into the wallet"),
-        (GIFT_VOUCHER_SALE, "Gift voucher sold (value now owed to its holder)"),
-        (CHECKOUT_PAYMENT, "Paid at checkout"),
-        (POS_PAYMENT, "Paid at a point of sale"),
-        (POINTS_EARNED, "Points earned on a purchase"),
-        (POINTS_ACTION, "Points for an action"),
-        (POINTS_REDEEMED, "Points redeemed as a discount"),
-        (POINTS_CONVERTED, "Points converted into wallet money"),
-        (POINTS_EXPIRED, "Points expired"),
-        (POINTS_ADJUSTMENT, "Manual points booking"),
-        (CARD_MERGE, "Balances merged from another card"),
-        (PARTNER_CLEARING, "Clearing between partner merchants"),
-        (BREAKAGE, "Breakage"),
-        (REVERSAL, "Reversal"),
+        (GIFT_CARD_REDEMPTION, _("Gift card redeemed into the wallet")),
+        (GIFT_VOUCHER_SALE, _("Gift voucher sold (value now owed to its holder)")),
+        (CHECKOUT_PAYMENT, _("Paid at checkout")),
+        (POS_PAYMENT, _("Paid at a point of sale")),
+        (POINTS_EARNED, _("Points earned on a purchase")),
+        (POINTS_ACTION, _("Points for an action")),
+        (POINTS_REDEEMED, _("Points redeemed as a discount")),
+        (POINTS_CONVERTED, _("Points converted into wallet money")),
+        (POINTS_EXPIRED, _("Points expired")),
+        (POINTS_ADJUSTMENT, _("Manual points booking")),
+        (CARD_MERGE, _("Balances merged from another card")),
+        (PARTNER_CLEARING, _("Clearing between partner merchants")),
+        (BREAKAGE, _("Breakage")),
+        (CREDIT_PURCHASE, _("Bought on the credit line (billed later)")),
+        (CREDIT_SETTLEMENT, _("Payment of a credit line bill")),
+        (CREDIT_REFUND, _("Refund to the credit line")),
+        (REVERSAL, _("Reversal")),
     ]
 
 
-REASONS = [code for code, _ in Reason.CHOICES]
+REASONS = [code for code, _label in Reason.CHOICES]
+_REASON_LABELS = dict(Reason.CHOICES)
+
+
+def reason_label(reason: str) -> str:
+    """The reason as the reader's language says it (``Aufladung``, ``Top-up``)."""
+    return str(_REASON_LABELS.get(reason, reason))
 
 
 class ActorType:
@@ -71,10 +85,10 @@ class ActorType:
     SYSTEM = "system"
 
     CHOICES = [
-        (STAFF, "Staff user"),
-        (APP, "App"),
-        (CUSTOMER, "Customer"),
-        (SYSTEM, "System task"),
+        (STAFF, _("Staff user")),
+        (APP, _("App")),
+        (CUSTOMER, _("Customer")),
+        (SYSTEM, _("System task")),
     ]
 
 
@@ -94,23 +108,32 @@ class SystemAccountCode:
     CONVERSION = "conversion"  # points <-> money conversion
     POINTS_ISSUED = "points_issued"
     POINTS_REDEEMED = "points_redeemed"
-    CLEARING = "clearing"
+    CLEARING = "clearing"  # the operator's side of partner clearing
+    # Per merchant (``Account.merchant`` set), never through ``system_account``:
+    MERCHANT_CLEARING = "merchant_clearing"  # + operator owes the merchant, - it is owed
+    MERCHANT_COMMISSION = "merchant_commission"  # the operator's commission on the merchant
+    CREDIT_SALES = "credit_sales"  # goods sold on credit: the other side of receivables
+    CREDIT_SETTLEMENTS = "credit_settlements"  # money customers paid for their bills
 
     CHOICES = [
-        (FUNDING, "Top-up funding"),
-        (GOODWILL, "Merchant goodwill"),
-        (BONUS, "Bonuses"),
-        (CASHBACK, "Cashback"),
-        (REFUNDS, "Refunds to wallet"),
-        (REDEMPTION, "Redemption (spent value)"),
-        (EXPIRY, "Expiry"),
-        (BREAKAGE, "Breakage"),
-        (GIFT_VOUCHERS, "Gift vouchers"),
-        (CORRECTIONS, "Corrections"),
-        (CONVERSION, "Points conversion"),
-        (POINTS_ISSUED, "Points issued"),
-        (POINTS_REDEEMED, "Points redeemed"),
-        (CLEARING, "Partner clearing"),
+        (FUNDING, _("Top-up funding")),
+        (GOODWILL, _("Merchant goodwill")),
+        (BONUS, _("Bonuses")),
+        (CASHBACK, _("Cashback")),
+        (REFUNDS, _("Refunds to wallet")),
+        (REDEMPTION, _("Redemption (spent value)")),
+        (EXPIRY, _("Expiry")),
+        (BREAKAGE, _("Breakage")),
+        (GIFT_VOUCHERS, _("Gift vouchers")),
+        (CORRECTIONS, _("Corrections")),
+        (CONVERSION, _("Points conversion")),
+        (POINTS_ISSUED, _("Points issued")),
+        (POINTS_REDEEMED, _("Points redeemed")),
+        (CLEARING, _("Partner clearing")),
+        (CREDIT_SALES, _("Sales on credit")),
+        (CREDIT_SETTLEMENTS, _("Credit bills paid")),
+        (MERCHANT_CLEARING, _("Merchant clearing")),
+        (MERCHANT_COMMISSION, _("Merchant commission")),
     ]
 
 

@@ -38,6 +38,7 @@ from .actors import Actor
 from .amounts import to_amount
 from .errors import (
     AlreadyReversed,
+    CreditLimitExceeded,
     CurrencyMismatch,
     HoldExpired,
     HoldNotPending,
@@ -49,6 +50,7 @@ from .errors import (
 )
 from .idempotency import IdempotencyKey
 from .reasons import REASONS, Reason
+from django.utils.translation import gettext as _
 
 _CHECKOUT_TOKEN = LedgerTransaction._meta.get_field("checkout_token")
 
@@ -138,14 +140,17 @@ def _check_can_spend(account: Account, amount: Decimal, is_clawback: bool = Fals
         return
     if account.kind == AccountKind.POINTS and account.posted < 0:
         raise NegativeBalance(
-            f"The points balance is {account.posted:f} after a clawback; points can be "
-            "spent again once it is positive."
+            _("The points balance is %(posted)s after a clawback; points can be spent again once it is positive.") % {"posted": format(account.posted, 'f')}
+        )
+    if account.kind == AccountKind.CREDIT and amount > account.available:
+        raise CreditLimitExceeded(
+            f"Only {account.available:f} {account.unit} of the credit limit of "
+            f"{account.credit_limit:f} is left ({-account.posted:f} owed, "
+            f"{account.held:f} reserved); {amount:f} was requested."
         )
     if amount > account.available:
         raise InsufficientFunds(
-            f"Only {account.available:f} {account.unit} is available "
-            f"({account.posted:f} booked, {account.held:f} reserved); "
-            f"{amount:f} was requested."
+            _("Only %(available)s %(unit)s is available (%(posted)s booked, %(held)s reserved); %(amount)s was requested.") % {"available": format(account.available, 'f'), "unit": account.unit, "posted": format(account.posted, 'f'), "held": format(account.held, 'f'), "amount": format(amount, 'f')}
         )
 
 
@@ -154,18 +159,18 @@ def _check_can_spend(account: Account, amount: Decimal, is_clawback: bool = Fals
 
 def _validate_legs(legs: List[Leg]) -> List[Leg]:
     if len(legs) < 2:
-        raise Unbalanced("A transaction needs at least two entries.")
+        raise Unbalanced(_("A transaction needs at least two entries."))
     clean, totals = [], defaultdict(Decimal)
     for leg in legs:
         if leg.amount == 0:
-            raise InvalidAmount("An entry cannot move zero.")
+            raise InvalidAmount(_("An entry cannot move zero."))
         magnitude = to_amount(abs(leg.amount), leg.account.unit)
         signed = magnitude if leg.amount > 0 else -magnitude
         clean.append(Leg(leg.account, signed))
         totals[leg.account.unit] += signed
     unbalanced = {unit: total for unit, total in totals.items() if total != 0}
     if unbalanced:
-        raise Unbalanced(f"Entries do not sum to zero per unit: {unbalanced}.")
+        raise Unbalanced(_("Entries do not sum to zero per unit: %(unbalanced)s.") % {"unbalanced": unbalanced})
     return clean
 
 
@@ -383,7 +388,11 @@ def post(
 ) -> LedgerTransaction:
     """Book one balanced transaction of two or more legs."""
     legs = _validate_legs(list(legs))
-    if posting.reason not in REASONS:
+    if posting.reason not in REASONS or any(
+        leg.account.kind == AccountKind.CREDIT for leg in legs
+    ):
+        # ``cv_post`` checks funds as ``posted - held``; a credit line's limit is
+        # checked here, under the same account lock (and by ``cv_credit_within_limit``).
         # The ORM path raises ValueError only after the funds checks; keep that order.
         return _post_orm(legs, posting, idem)
     return _post_in_db(legs, posting, idem)
@@ -399,7 +408,7 @@ def transfer(
     """Move ``amount`` from ``source`` to ``destination`` (same unit)."""
     if source.unit != destination.unit:
         raise CurrencyMismatch(
-            f"Cannot move {source.unit} into an account kept in {destination.unit}."
+            _("Cannot move %(unit)s into an account kept in %(unit2)s.") % {"unit": source.unit, "unit2": destination.unit}
         )
     amount = to_amount(amount, source.unit)
     return post([Leg(source, -amount), Leg(destination, amount)], posting, idem)
@@ -428,9 +437,9 @@ def reverse(
         # so locking is all this does to it.
         target = LedgerTransaction.objects.select_for_update().get(pk=original.pk)
         if target.reason == Reason.REVERSAL:
-            raise NotReversible("A reversal cannot itself be reversed; book anew.")
+            raise NotReversible(_("A reversal cannot itself be reversed; book anew."))
         if LedgerTransaction.objects.filter(reversal_of=target).exists():
-            raise AlreadyReversed(f"Transaction {target.pk} was already reversed.")
+            raise AlreadyReversed(_("Transaction %(pk)s was already reversed.") % {"pk": target.pk})
         entries = list(target.entries.select_related("account"))
         legs = [Leg(e.account, -e.signed_amount) for e in entries]
         locked = _lock_accounts([leg.account for leg in legs], now)
@@ -477,7 +486,7 @@ def place_hold(
     if account.kind == AccountKind.SYSTEM:
         raise ValueError("holds are placed on customer accounts")
     if counter_account.unit != account.unit:
-        raise CurrencyMismatch("A hold is posted within one unit.")
+        raise CurrencyMismatch(_("A hold is posted within one unit."))
     if reason not in REASONS:
         raise ValueError(f"unknown reason {reason!r}")
     amount = to_amount(amount, account.unit)
@@ -486,7 +495,7 @@ def place_hold(
         checkout_context.invalidate()  # a checkout's reservations change
         now = timezone.now()
         if expires_at is not None and expires_at <= now:
-            raise InvalidAmount("A hold must expire in the future.", field="expiresAt")
+            raise InvalidAmount(_("A hold must expire in the future."), field="expiresAt")
         locked = _lock_accounts([account], now)
         _check_can_spend(locked[account.pk], amount)
         return Hold.objects.create(
@@ -520,9 +529,9 @@ def _lock_hold(hold: Hold, now: datetime):
     locked = _lock_accounts([hold.account], now)
     row = Hold.objects.select_for_update().get(pk=hold.pk)
     if row.status == HoldStatus.EXPIRED:
-        raise HoldExpired(f"Hold {row.pk} expired at {row.expires_at:%Y-%m-%d %H:%M}.")
+        raise HoldExpired(_("Hold %(pk)s expired at %(expires_at)s.") % {"pk": row.pk, "expires_at": format(row.expires_at, '%Y-%m-%d %H:%M')})
     if row.status != HoldStatus.PENDING:
-        raise HoldNotPending(f"Hold {row.pk} is already {row.status}.")
+        raise HoldNotPending(_("Hold %(pk)s is already %(status)s.") % {"pk": row.pk, "status": row.status})
     return row, locked
 
 
@@ -543,7 +552,7 @@ def post_hold(
         value = row.amount if amount is None else amount
         if value > row.amount:
             raise InvalidAmount(
-                f"Cannot post {value:f}: only {row.amount:f} is held.", field="amount"
+                _("Cannot post %(value)s: only %(amount)s is held.") % {"value": format(value, 'f'), "amount": format(row.amount, 'f')}, field="amount"
             )
         row.status = HoldStatus.POSTED
         row.posted_amount = value
@@ -563,7 +572,7 @@ def void_hold(hold: Hold, idem: Optional[IdempotencyKey] = None) -> Hold:
     def write():
         checkout_context.invalidate()
         now = timezone.now()
-        row, _ = _lock_hold(hold, now)
+        row, _locked = _lock_hold(hold, now)
         row.status = HoldStatus.VOIDED
         row.resolved_at = now
         row.save(update_fields=["status", "resolved_at"])

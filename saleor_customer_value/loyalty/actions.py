@@ -20,6 +20,7 @@ from ..models import IdempotencyRecord, LedgerTransaction, LoyaltyActionRecord
 from . import lots
 from . import program as programs
 from .errors import ActionAlreadyRecorded, UnknownAction
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -31,15 +32,15 @@ def record_action(customer, action, reference, actor, idem=None) -> LedgerTransa
     action = (action or "").strip()
     rule = programs.action_rule(program, action)
     if rule is None:
-        raise UnknownAction(f"{action!r} is not an action of the loyalty program.")
+        raise UnknownAction(_("%(action)s is not an action of the loyalty program.") % {"action": repr(action)})
     if rule.points <= 0:
-        raise UnknownAction(f"The action {action!r} earns no points at the moment.")
+        raise UnknownAction(_("The action %(action)s earns no points at the moment.") % {"action": repr(action)})
     reference = (reference or "").strip()
     if not rule.once_per_customer and not reference:
         raise ValidationError(
             {
                 "reference": ValidationError(
-                    f"{action!r} is rewarded per reference (e.g. the review's ID); send one.",
+                    _("%(action)s is rewarded per reference (e.g. the review's ID); send one.") % {"action": repr(action)},
                     code=Code.REQUIRED.value,
                 )
             }
@@ -60,8 +61,10 @@ def record_action(customer, action, reference, actor, idem=None) -> LedgerTransa
                 txn.replayed = True
                 return txn
             raise ActionAlreadyRecorded(
-                f"{action!r} was already rewarded"
-                + (" for this customer." if rule.once_per_customer else f" for {reference!r}.")
+                _("%(action)s was already rewarded for this customer.") % {"action": repr(action)}
+                if rule.once_per_customer
+                else _("%(action)s was already rewarded for %(reference)s.")
+                % {"action": repr(action), "reference": repr(reference)}
             )
         txn = lots.credit(
             account,

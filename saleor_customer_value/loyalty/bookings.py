@@ -16,6 +16,7 @@ from ..ledger.reasons import POINTS_UNIT, Reason
 from ..models import Account
 from . import lots
 from . import program as programs
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,11 @@ class Preview:
 
 def _signed_points(change) -> int:
     if change is None:
-        raise InvalidAmount("Say how many points.", field="points")
+        raise InvalidAmount(_("Say how many points."), field="points")
     try:
         negative = change < 0
     except TypeError:
-        raise InvalidAmount(f"{change!r} is not a number.", field="points")
+        raise InvalidAmount(_("%(change)s is not a number.") % {"change": repr(change)}, field="points")
     magnitude = int(to_amount(-change if negative else change, POINTS_UNIT, field="points"))
     return -magnitude if negative else magnitude
 
@@ -75,7 +76,7 @@ def _clean_note(note):
     note = (note or "").strip()
     if not note:
         raise InvalidReference(
-            "An internal note is required: say why the booking is made.", field="note"
+            _("An internal note is required: say why the booking is made."), field="note"
         )
     return note
 

@@ -61,6 +61,7 @@ from .errors import (
     PointsBelowMinimum,
     ProductsExcludedFromPoints,
 )
+from django.utils.translation import gettext as _
 
 PRIVATE_POINTS = "customer_value.points_applied"
 PRIVATE_DISCOUNT = "customer_value.points_discount_gross"
@@ -76,6 +77,9 @@ def total_before_points(checkout, lines, discounts, manager) -> TaxedMoney:
     subtotal = manager.calculate_checkout_subtotal(checkout, lines, discounts)
     shipping = manager.calculate_checkout_shipping(checkout, lines, discounts)
     total = subtotal + shipping - checkout.discount
+    from ..cardkinds import groups
+
+    total -= groups.checkout_discount(checkout, lines, discounts, total)  # step 2, before the badge
     total -= badge_perks.checkout_discount(checkout, lines, discounts, total)  # applied before points
     zero = Money(0, checkout.currency)
     return max(total, TaxedMoney(zero, zero))
@@ -272,8 +276,7 @@ def replayed_hold(idem) -> Optional[Hold]:
         return None
     if record.operation != "hold" or record.hold_id is None:
         raise IdempotencyConflict(
-            "This idempotency key was already used for a different request; "
-            "send a new key for a new request."
+            _("This idempotency key was already used for a different request; send a new key for a new request.")
         )
     hold = Hold.objects.get(pk=record.hold_id)
     hold.replayed = True
@@ -284,10 +287,10 @@ def apply(checkout, lines, discounts, manager, points=None, use_max=False, idem=
     """Reserve ``points`` (or as many as the rules allow with ``use_max``)."""
     program = programs.require_enabled()
     if use_max and points is not None:
-        raise InvalidAmount("Send either points or max, not both.", field="points")
+        raise InvalidAmount(_("Send either points or max, not both."), field="points")
     if not use_max:
         if points is None:
-            raise InvalidAmount("Say how many points to use, or max.", field="points")
+            raise InvalidAmount(_("Say how many points to use, or max."), field="points")
         points = int(to_amount(points, POINTS_UNIT, field="points"))
     account = _customer_account(checkout)
     with transaction.atomic():
@@ -325,22 +328,18 @@ def _check(program, account, rate, checkout, lines, discounts, manager, points) 
     """The rules, in the order a shopper can act on them; returns the points to hold."""
     if account.posted < 0:
         raise NegativeBalance(
-            f"Your points balance is {int(account.posted)} after a clawback; points can be "
-            "redeemed again once it is positive.",
+            _("Your points balance is %(posted)s after a clawback; points can be redeemed again once it is positive.") % {"posted": int(account.posted)},
             field="points",
         )
     available = int(account.available)
     if available < program.redeem_min_balance:
         raise PointsBelowMinimum(
-            f"Points can be redeemed from a balance of {program.redeem_min_balance} "
-            f"points; you have {available}."
+            _("Points can be redeemed from a balance of %(redeem_min_balance)s points; you have %(available)s.") % {"redeem_min_balance": program.redeem_min_balance, "available": available}
         )
     shop = basket(checkout, lines, discounts, manager, program)
     if shop.cart_value < program.redeem_min_cart:
         raise CartBelowMinimum(
-            f"Points can be redeemed from a cart value of "
-            f"{programs.plain(program.redeem_min_cart)} {checkout.currency}; this cart is "
-            f"worth {programs.plain(shop.cart_value)}."
+            _("Points can be redeemed from a cart value of %(plain)s %(currency)s; this cart is worth %(plain2)s.") % {"plain": programs.plain(program.redeem_min_cart), "currency": checkout.currency, "plain2": programs.plain(shop.cart_value)}
         )
     if shop.only_excluded_products:
         raise ProductsExcludedFromPoints(gettext(EXCLUDED_PRODUCTS_MESSAGE))
@@ -350,19 +349,18 @@ def _check(program, account, rate, checkout, lines, discounts, manager, points) 
     if points is None:
         points = min(available - available % rate.step, most)
         if most <= 0:
-            raise DiscountAboveMaximum("Nothing in this checkout can be paid with points.")
+            raise DiscountAboveMaximum(_("Nothing in this checkout can be paid with points."))
         if points <= 0:
-            raise InsufficientFunds("There are not enough points to redeem.", field="points")
+            raise InsufficientFunds(_("There are not enough points to redeem."), field="points")
         return points
     value = rate.check(points)
     if points > available:
         raise InsufficientFunds(
-            f"Only {available} points are available; {points} were requested.", field="points"
+            _("Only %(available)s points are available; %(points)s were requested.") % {"available": available, "points": points}, field="points"
         )
     if value > cap:
         raise DiscountAboveMaximum(
-            f"{points} points are worth {value} {checkout.currency}; at most "
-            f"{cap} {checkout.currency} ({most} points) can be taken off this checkout."
+            _("%(points)s points are worth %(value)s %(currency)s; at most %(cap)s %(currency)s (%(most)s points) can be taken off this checkout.") % {"points": points, "value": value, "currency": checkout.currency, "cap": cap, "most": most}
         )
     return points
 

@@ -21,6 +21,7 @@ from ..ledger.reasons import POINTS_UNIT, Reason, SystemAccountCode
 from . import lots
 from . import program as programs
 from .errors import LoyaltyDisabled, PointsBelowMinimum
+from django.utils.translation import gettext as _
 
 
 def _whole_steps(rate, points: int):
@@ -57,11 +58,11 @@ def _checked(points):
     program = programs.require_enabled()
     rate = programs.convert_rate(program)
     if rate is None:
-        raise LoyaltyDisabled("Converting points into wallet money is switched off.")
+        raise LoyaltyDisabled(_("Converting points into wallet money is switched off."))
     points = int(to_amount(points, POINTS_UNIT, field="points"))
     if points < program.convert_min_points:
         raise PointsBelowMinimum(
-            f"At least {program.convert_min_points} points can be converted at a time."
+            _("At least %(convert_min_points)s points can be converted at a time.") % {"convert_min_points": program.convert_min_points}
         )
     return program, rate, points, _whole_steps(rate, points)
 
@@ -85,7 +86,7 @@ def preview(customer, points) -> ConversionPreview:
     available = view.available
     if points > available:
         raise InsufficientFunds(
-            f"Only {available} points are available; {points} were requested.", field="points"
+            _("Only %(available)s points are available; %(points)s were requested.") % {"available": available, "points": points}, field="points"
         )
     return ConversionPreview(points=points, amount=amount, currency=rate.currency, available=available)
 
@@ -93,7 +94,7 @@ def preview(customer, points) -> ConversionPreview:
 def preview_without_account(points):
     """A customer without any account yet has no points: the rules first, then that."""
     _checked(points)
-    raise InsufficientFunds(f"Only 0 points are available; {int(points)} were requested.", field="points")
+    raise InsufficientFunds(_("Only 0 points are available; %(points)s were requested.") % {"points": int(points)}, field="points")
 
 
 def convert_to_wallet(customer, points, actor, idem=None):
@@ -105,14 +106,12 @@ def convert_to_wallet(customer, points, actor, idem=None):
             fresh = lots.prepare(account)
             if fresh.posted < 0:
                 raise NegativeBalance(
-                    f"Your points balance is {int(fresh.posted)} after a clawback; points "
-                    "can be converted again once it is positive.",
+                    _("Your points balance is %(posted)s after a clawback; points can be converted again once it is positive.") % {"posted": int(fresh.posted)},
                     field="points",
                 )
             if points > fresh.available:
                 raise InsufficientFunds(
-                    f"Only {int(fresh.available)} points are available; {points} were "
-                    "requested.",
+                    _("Only %(available)s points are available; %(points)s were requested.") % {"available": int(fresh.available), "points": points},
                     field="points",
                 )
         txn = service.post(

@@ -21,6 +21,7 @@ from ..badges import perks as badge_perks
 from ..models import LoyaltyEarnRule, LoyaltyProgram
 from ..models.loyalty import EarnBase, EarnMode, EarnRounding, EarnRuleMode
 from . import program as programs
+from django.utils.translation import gettext as _
 
 
 @dataclass
@@ -210,22 +211,22 @@ def set_rule(product, category, mode, value) -> LoyaltyEarnRule:
         clean = Decimal(0)
     else:
         if value is None:
-            raise invalid("Give the points per unit (FIXED) or the percent (PERCENT).")
+            raise invalid(_("Give the points per unit (FIXED) or the percent (PERCENT)."))
         clean = Decimal(str(value))
         if mode == EarnRuleMode.FIXED and (
             clean != clean.to_integral_value() or not 1 <= clean <= programs.MAX_POINTS
         ):
-            raise invalid("FIXED takes whole points per unit, at least 1.")
+            raise invalid(_("FIXED takes whole points per unit, at least 1."))
         if mode == EarnRuleMode.PERCENT and (
             not 0 < clean <= 100 or clean != clean.quantize(Decimal("0.01"))
         ):
-            raise invalid("PERCENT takes a percent above 0 and at most 100, with at most 2 decimals.")
+            raise invalid(_("PERCENT takes a percent above 0 and at most 100, with at most 2 decimals."))
     target = {"product": product} if product is not None else {"category": category}
-    rule, _ = LoyaltyEarnRule.objects.update_or_create(**target, defaults={"mode": mode, "value": clean})
+    rule, _created = LoyaltyEarnRule.objects.update_or_create(**target, defaults={"mode": mode, "value": clean})
     return rule
 
 
 def delete_rule(product, category) -> bool:
     target = {"product": product} if product is not None else {"category": category}
-    deleted, _ = LoyaltyEarnRule.objects.filter(**target).delete()
+    deleted, _details = LoyaltyEarnRule.objects.filter(**target).delete()
     return bool(deleted)

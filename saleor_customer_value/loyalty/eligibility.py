@@ -33,10 +33,13 @@ class LineValue:
     eligible: bool
     why: str
     net_ratio: Decimal = Decimal(1)  # net per 1 of gross
+    group_share: Decimal = Decimal(0)  # the card discount group's part (cardkinds.groups)
 
     @property
     def value_gross(self) -> Decimal:
-        return max(self.gross - self.voucher_share, Decimal(0))
+        """The line's value after the voucher and the discount group (what the badge,
+        points and the wallet-payment promotion may still discount)."""
+        return max(self.gross - self.voucher_share - self.group_share, Decimal(0))
 
     @property
     def value_net(self) -> Decimal:
@@ -79,12 +82,13 @@ class Basket:
     lines: List[LineValue] = field(default_factory=list)
     voucher_discount: Decimal = Decimal(0)
     shipping_voucher: bool = False
+    group: object = None  # the owner's discount group rates (cardkinds.groups), if any
 
     @property
     def cart_value(self) -> Decimal:
         """The goods after their discounts, gross, without shipping (what the
         minimum cart value is compared with)."""
-        goods = sum((v.gross for v in self.lines), Decimal(0))
+        goods = sum((v.gross - v.group_share for v in self.lines), Decimal(0))
         return max(goods - (0 if self.shipping_voucher else self.voucher_discount), Decimal(0))
 
     @property
@@ -221,7 +225,11 @@ def basket(checkout, lines, discounts, manager, program: LoyaltyProgram) -> Bask
         for value in values:
             if value.line in covered and covered_gross > 0:
                 value.voucher_share = min(voucher_discount, covered_gross) * value.gross / covered_gross
-    return Basket(currency, values, voucher_discount, shipping_voucher)
+    result = Basket(currency, values, voucher_discount, shipping_voucher)
+    from ..cardkinds import groups
+
+    groups.apply_to_basket(checkout, result)  # step 2 of the discount order
+    return result
 
 
 def max_discount(program: LoyaltyProgram, basket: Basket) -> Decimal:

@@ -32,6 +32,7 @@ from ..models.loyalty import (
     ReviewPolicy,
 )
 from .errors import LoyaltyDisabled
+from django.utils.translation import gettext as _
 
 BUILTIN_ACTIONS = ("registration", "newsletter", "review")
 ACTION_CODE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
@@ -101,7 +102,7 @@ def redeem_ids(program: LoyaltyProgram, relation: str) -> set:
 def require_enabled(program: Optional[LoyaltyProgram] = None) -> LoyaltyProgram:
     program = program or get_program()
     if not program.enabled:
-        raise LoyaltyDisabled("The shop's loyalty program is switched off.")
+        raise LoyaltyDisabled(_("The shop's loyalty program is switched off."))
     return program
 
 
@@ -140,9 +141,7 @@ class Rate:
     def check(self, points: int, field="points") -> Decimal:
         if points % self.step:
             raise InvalidAmount(
-                f"Points are converted in steps of {self.step} "
-                f"({self.step} points = {self.value(self.step)} {self.currency}); "
-                f"{points} is not a multiple of {self.step}.",
+                _("Points are converted in steps of %(step)s (%(step)s points = %(value)s %(currency)s); %(points)s is not a multiple of %(step)s.") % {"step": self.step, "value": self.value(self.step), "currency": self.currency, "points": points},
                 field=field,
             )
         return self.value(points)
@@ -246,15 +245,15 @@ def _invalid(field, message):
 def _whole(data, field, low=0, high=MAX_POINTS):
     value = data[field]
     if value is None or isinstance(value, bool):
-        raise _invalid(field, f"{field} must be a whole number.")
+        raise _invalid(field, _("%(field)s must be a whole number.") % {"field": field})
     try:
         number = Decimal(str(value))
     except Exception:  # noqa: BLE001
-        raise _invalid(field, f"{field} must be a whole number.")
+        raise _invalid(field, _("%(field)s must be a whole number.") % {"field": field})
     if number != number.to_integral_value():
-        raise _invalid(field, f"{field} must be a whole number.")
+        raise _invalid(field, _("%(field)s must be a whole number.") % {"field": field})
     if not low <= number <= high:
-        raise _invalid(field, f"{field} must be between {low} and {high}.")
+        raise _invalid(field, _("%(field)s must be between %(low)s and %(high)s.") % {"field": field, "low": low, "high": high})
     return int(number)
 
 
@@ -266,13 +265,13 @@ def _money(data, field, allow_zero=False, places=None):
     except Exception:  # noqa: BLE001
         number = None
     if number is None or not number.is_finite():
-        raise _invalid(field, f"{field} must be a number.")
+        raise _invalid(field, _("%(field)s must be a number.") % {"field": field})
     if number < 0 or (number == 0 and not allow_zero):
-        raise _invalid(field, f"{field} must be {'0 or more' if allow_zero else 'greater than 0'}.")
+        raise _invalid(field, (_("%(field)s must be 0 or more.") if allow_zero else _("%(field)s must be greater than 0.")) % {"field": field})
     if number != number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN):
-        raise _invalid(field, f"{field} allows at most {places} decimal places.")
+        raise _invalid(field, _("%(field)s allows at most %(places)s decimal places.") % {"field": field, "places": places})
     if number >= 10 ** 9:
-        raise _invalid(field, f"{field} is too large.")
+        raise _invalid(field, _("%(field)s is too large.") % {"field": field})
     return number
 
 
@@ -280,7 +279,7 @@ def _choice(data, field, choices):
     value = data[field]
     allowed = [code for code, _ in choices]
     if value not in allowed:
-        raise _invalid(field, f"{field} must be one of {', '.join(allowed)}.")
+        raise _invalid(field, _("%(field)s must be one of %(join)s.") % {"field": field, "join": ', '.join(allowed)})
     return value
 
 
@@ -291,11 +290,10 @@ def _custom_actions(items):
         if not ACTION_CODE.match(code):
             raise _invalid(
                 "custom_actions",
-                f"{code!r} is not an action code: 1 to 64 lowercase letters, digits, "
-                "'_', '-' or '.'.",
+                _("%(code)s is not an action code: 1 to 64 lowercase letters, digits, '_', '-' or '.'.") % {"code": repr(code)},
             )
         if code in BUILTIN_ACTIONS or code in seen:
-            raise _invalid("custom_actions", f"The action code {code!r} is already used.")
+            raise _invalid("custom_actions", _("The action code %(code)s is already used.") % {"code": repr(code)})
         seen.add(code)
         points = _whole({"custom_actions": item.get("points")}, "custom_actions", low=1)
         clean.append(
@@ -365,18 +363,18 @@ def _check_whole(program: LoyaltyProgram):
     if program.redeem_max_type == MaxDiscountType.PERCENT and not (
         0 < program.redeem_max_value <= 100
     ):
-        raise _invalid("redeem_max_value", "A maximum discount in percent is above 0 and at most 100.")
+        raise _invalid("redeem_max_value", _("A maximum discount in percent is above 0 and at most 100."))
     if program.redeem_max_type == MaxDiscountType.AMOUNT and program.redeem_max_value <= 0:
-        raise _invalid("redeem_max_value", "A maximum discount amount must be greater than 0.")
+        raise _invalid("redeem_max_value", _("A maximum discount amount must be greater than 0."))
     if program.redeem_max_type == MaxDiscountType.PERCENT:
         places = 2
     else:
         places = precision(currency())
     _money({"redeem_max_value": program.redeem_max_value}, "redeem_max_value", True, places)
     if program.convert_points and not program.convert_amount:
-        raise _invalid("convert_amount", "Set what the points convert into (greater than 0).")
+        raise _invalid("convert_amount", _("Set what the points convert into (greater than 0)."))
     if program.convert_amount and not program.convert_points:
-        raise _invalid("convert_points", "Set how many points convert into the amount.")
+        raise _invalid("convert_points", _("Set how many points convert into the amount."))
 
 
 # --- the program in words ------------------------------------------------------------

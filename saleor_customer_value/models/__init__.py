@@ -1,4 +1,11 @@
 from .accounts import Account, AccountKind
+from .automations import (
+    AutomationRun,
+    AutomationRunMember,
+    PeriodicGift,
+    PeriodicGiftOccurrence,
+    Segment,
+)
 from .badges import (
     Badge,
     BadgeEvent,
@@ -7,12 +14,29 @@ from .badges import (
     Reward,
     RewardRedemption,
 )
-from .cards import Card, CardBatch, CardBatchStatus, CardKind, CardState
+from .cardkinds import (
+    DiscountGroup,
+    DiscountGroupCategory,
+    DiscountGroupMember,
+    DiscountGroupProduct,
+    EmployeeConsumption,
+    WalletPromotion,
+)
+from .cards import Card, CardBatch, CardBatchFile, CardBatchStatus, CardKind, CardState
+from .credit import (
+    BillingCycle,
+    CreditLimitChange,
+    CreditLine,
+    CreditLineStatus,
+    CreditStatement,
+    StatementStatus,
+)
 from .customers import Customer
 from .holds import Hold, HoldStatus
 from .idempotency import IdempotencyRecord
 from .journal import Entry, LedgerTransaction
 from .ratelimits import RateLimitCounter
+from .reports import ReportRollup, ReportRollupDelta
 from .webhooks import (
     DeliveryAttempt,
     DeliveryStatus,
@@ -20,6 +44,16 @@ from .webhooks import (
     OutboxEvent,
     PosSyncItem,
     WebhookDelivery,
+)
+from .notifications import (
+    CustomerPreference,
+    Notification,
+    NotificationCategory,
+    NotificationEvent,
+    NotificationSettings,
+    NotificationStatus,
+    NotificationTemplate,
+    PointsCreditedMode,
 )
 from .loyalty import (
     CheckoutPointsReservation,
@@ -32,6 +66,19 @@ from .loyalty import (
 )
 
 __all__ = [
+    "DiscountGroup",
+    "DiscountGroupCategory",
+    "DiscountGroupMember",
+    "DiscountGroupProduct",
+    "EmployeeConsumption",
+    "WalletPromotion",
+    "AutomationRun",
+    "AutomationRunMember",
+    "PeriodicGift",
+    "PeriodicGiftOccurrence",
+    "Segment",
+    "ReportRollup",
+    "ReportRollupDelta",
     "Account",
     "AccountKind",
     "Badge",
@@ -42,10 +89,17 @@ __all__ = [
     "RewardRedemption",
     "Card",
     "CardBatch",
+    "CardBatchFile",
     "CardBatchStatus",
     "CardKind",
     "CardState",
     "Customer",
+    "BillingCycle",
+    "CreditLimitChange",
+    "CreditLine",
+    "CreditLineStatus",
+    "CreditStatement",
+    "StatementStatus",
     "Entry",
     "Hold",
     "HoldStatus",
@@ -65,4 +119,37 @@ __all__ = [
     "OutboxEvent",
     "PosSyncItem",
     "WebhookDelivery",
+    "CustomerPreference",
+    "Notification",
+    "NotificationCategory",
+    "NotificationEvent",
+    "NotificationSettings",
+    "NotificationStatus",
+    "NotificationTemplate",
+    "PointsCreditedMode",
+]
+from .partners import (  # noqa: E402
+    ClearingKind,
+    Merchant,
+    MerchantStaff,
+    MerchantStatus,
+    MerchantReward,
+    MerchantTill,
+    PartnerBooking,
+    PlanMember,
+    Statement,
+    StatementLine,
+)
+
+__all__ += [
+    "ClearingKind",
+    "Merchant",
+    "MerchantStaff",
+    "MerchantStatus",
+    "MerchantReward",
+    "MerchantTill",
+    "PartnerBooking",
+    "PlanMember",
+    "Statement",
+    "StatementLine",
 ]

@@ -10,7 +10,15 @@ class AccountKind:
     WALLET = "wallet"
     POINTS = "points"
     SYSTEM = "system"
-    CHOICES = [(WALLET, "Wallet"), (POINTS, "Points"), (SYSTEM, "System")]
+    # A debit card's credit line: the customer's receivable, negative while owed,
+    # never below ``-credit_limit`` (see ``credit/``).
+    CREDIT = "credit"
+    CHOICES = [
+        (WALLET, "Wallet"),
+        (POINTS, "Points"),
+        (SYSTEM, "System"),
+        (CREDIT, "Credit line"),
+    ]
 
 
 class Account(models.Model):
@@ -35,8 +43,18 @@ class Account(models.Model):
         max_length=32, blank=True, default="", choices=SystemAccountCode.CHOICES
     )
     unit = models.CharField(max_length=8)
+    # The partner a clearing/commission system account belongs to (issue 12).
+    merchant = models.ForeignKey(
+        "customer_value.Merchant",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+    )
     posted = models.DecimalField(default=0, **MONEY_FIELD)
     held = models.DecimalField(default=0, **MONEY_FIELD)
+    # Only credit accounts have one: how far ``posted - held`` may go below zero.
+    credit_limit = models.DecimalField(default=0, **MONEY_FIELD)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -47,6 +65,7 @@ class Account(models.Model):
             ("manage_cards", "Generate, export, block and replace cards."),
             ("use_pos", "Act as a point-of-sale terminal."),
             ("view_ledger", "Read the ledger's audit trail and reports."),
+            ("manage_credit", "Grant credit lines, close billing cycles, record payments."),
         )
         constraints = [
             models.UniqueConstraint(
@@ -56,8 +75,24 @@ class Account(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["system_code", "unit"],
-                condition=Q(kind=AccountKind.SYSTEM),
+                condition=Q(kind=AccountKind.SYSTEM, merchant__isnull=True),
                 name="cv_account_one_per_system_code_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["merchant", "system_code", "unit"],
+                condition=Q(merchant__isnull=False),
+                name="cv_account_one_per_merchant_code_unit",
+            ),
+            models.CheckConstraint(
+                check=Q(merchant__isnull=True)
+                | Q(
+                    kind=AccountKind.SYSTEM,
+                    system_code__in=[
+                        SystemAccountCode.MERCHANT_CLEARING,
+                        SystemAccountCode.MERCHANT_COMMISSION,
+                    ],
+                ),
+                name="cv_account_merchant_shape",
             ),
             models.CheckConstraint(
                 check=(
@@ -66,14 +101,14 @@ class Account(models.Model):
                     & Q(posted=0, held=0)
                 )
                 | (
-                    Q(kind__in=[AccountKind.WALLET, AccountKind.POINTS])
+                    Q(kind__in=[AccountKind.WALLET, AccountKind.POINTS, AccountKind.CREDIT])
                     & Q(customer__isnull=False, system_code="")
                 ),
                 name="cv_account_kind_shape",
             ),
             models.CheckConstraint(
                 check=Q(kind=AccountKind.POINTS, unit=POINTS_UNIT)
-                | (Q(kind=AccountKind.WALLET) & ~Q(unit=POINTS_UNIT))
+                | (Q(kind__in=[AccountKind.WALLET, AccountKind.CREDIT]) & ~Q(unit=POINTS_UNIT))
                 | Q(kind=AccountKind.SYSTEM),
                 name="cv_account_points_unit",
             ),
@@ -85,6 +120,18 @@ class Account(models.Model):
                 | (Q(posted__gte=0) & Q(posted__gte=models.F("held"))),
                 name="cv_wallet_available_gte_0",
             ),
+            # A credit line: owed value (held included) never beyond the limit stored on
+            # the same row; other kinds have no limit.
+            models.CheckConstraint(
+                check=(
+                    Q(kind=AccountKind.CREDIT)
+                    & Q(credit_limit__gte=0)
+                    & Q(posted__gte=-models.F("credit_limit"))
+                    & Q(posted__gte=models.F("held") - models.F("credit_limit"))
+                )
+                | (~Q(kind=AccountKind.CREDIT) & Q(credit_limit=0)),
+                name="cv_credit_within_limit",
+            ),
         ]
 
     def __str__(self):
@@ -93,7 +140,8 @@ class Account(models.Model):
 
     @property
     def available(self):
-        return self.posted - self.held
+        """What may still be spent: for a credit line, the unused part of the limit."""
+        return self.posted - self.held + self.credit_limit
 
     @property
     def is_points(self):

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,7 +8,7 @@ class CardKind:
     QR = "qr"  # printed card with a QR code
     CHIP = "chip"  # NFC/RFID plastic card, identified by its chip UID too
     DIGITAL = "digital"
-    CHOICES = [(QR, "Printed QR card"), (CHIP, "NFC/RFID chip card"), (DIGITAL, "Digital card")]
+    CHOICES = [(QR, _("Printed QR card")), (CHIP, _("NFC/RFID chip card")), (DIGITAL, _("Digital card"))]
 
 
 class CardState:
@@ -17,11 +18,11 @@ class CardState:
     REPLACED = "replaced"
     EXPIRED = "expired"
     CHOICES = [
-        (GENERATED, "Generated"),
-        (ACTIVE, "Active"),
-        (BLOCKED, "Blocked"),
-        (REPLACED, "Replaced"),
-        (EXPIRED, "Expired"),
+        (GENERATED, _("Generated")),
+        (ACTIVE, _("Active")),
+        (BLOCKED, _("Blocked")),
+        (REPLACED, _("Replaced")),
+        (EXPIRED, _("Expired")),
     ]
 
 
@@ -30,7 +31,13 @@ class CardBatchStatus:
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
-    CHOICES = [(PENDING, "Pending"), (RUNNING, "Running"), (DONE, "Done"), (FAILED, "Failed")]
+    CHOICES = [(PENDING, _("Pending")), (RUNNING, _("Running")), (DONE, _("Done")), (FAILED, _("Failed"))]
+
+
+def state_label(state: str) -> str:
+    """A card's or batch's state as the reader's language says it (lowercase)."""
+    labels = dict(CardState.CHOICES + CardBatchStatus.CHOICES)
+    return str(labels.get(state, state)).lower()
 
 
 class CardBatch(models.Model):
@@ -61,6 +68,37 @@ class CardBatch(models.Model):
             ),
         ]
 
+
+
+class CardBatchFile(models.Model):
+    """A print file of a batch, built by a Celery task (``cards/print_jobs.py``) into
+    the export storage and streamed from there. ``processed`` of ``total`` cards is the
+    polled progress; one row per batch and format."""
+
+    batch = models.ForeignKey(CardBatch, on_delete=models.CASCADE, related_name="files")
+    format = models.CharField(max_length=8)
+    status = models.CharField(
+        max_length=16, choices=CardBatchStatus.CHOICES, default=CardBatchStatus.PENDING
+    )
+    processed = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    path = models.CharField(max_length=255, blank=True, default="")
+    size = models.BigIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "customer_value"
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "format"], name="cv_batch_file_once"),
+            models.CheckConstraint(
+                check=Q(processed__lte=models.F("total")), name="cv_batch_file_progress_lte_total"
+            ),
+            models.CheckConstraint(
+                check=~Q(status=CardBatchStatus.DONE) | ~Q(path=""), name="cv_batch_file_done_has_path"
+            ),
+        ]
 
 class Card(models.Model):
     """An identity, never a store of value: it points at ``customer``, whose accounts

@@ -18,6 +18,9 @@ class Customer(models.Model):
         related_name="customer_value",
     )
     email = models.EmailField(blank=True, default="")
+    # Saleor 2.10's User has no birthday; birthday gifts read this (set by staff or
+    # the customer, ``customerBirthdaySet``).
+    birthday = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -26,6 +26,7 @@ from ..models import Customer, CardState, IdempotencyRecord, LedgerTransaction
 from ..wallet import topups as wallet_topups
 from ..wallet.paid_values import round_down
 from .lookup import Identified
+from django.utils.translation import gettext as _
 
 class Required(InvalidReference):
     code = "REQUIRED"
@@ -44,6 +45,7 @@ class Result:
     amount: Optional[Decimal] = None
     bonus: Optional[Decimal] = None
     currency: Optional[str] = None
+    discount: Optional[Decimal] = None
 
     @property
     def replayed(self):
@@ -58,14 +60,14 @@ def clean_request(note, receipt, key, scope) -> tuple:
     if not receipt:
         raise Required("The receipt reference is required.", field="receipt")
     if len(receipt) > MAX_RECEIPT:
-        raise InvalidReference(f"A receipt reference is at most {MAX_RECEIPT} characters.", field="receipt")
+        raise InvalidReference(_("A receipt reference is at most %(MAX_RECEIPT)s characters.") % {"MAX_RECEIPT": MAX_RECEIPT}, field="receipt")
     if not key:
         raise Required(
             "Every POS booking needs an idempotencyKey, so a retry never books twice.",
             field="idempotencyKey",
         )
     if len(key) > MAX_KEY:
-        raise InvalidReference(f"A POS idempotency key is at most {MAX_KEY} characters.", field="idempotencyKey")
+        raise InvalidReference(_("A POS idempotency key is at most %(MAX_KEY)s characters.") % {"MAX_KEY": MAX_KEY}, field="idempotencyKey")
     return note, receipt, IdempotencyKey(scope=scope, key=key)
 
 
@@ -73,10 +75,29 @@ def derived(idem: IdempotencyKey, part: str) -> IdempotencyKey:
     return IdempotencyKey(scope=idem.scope, key=f"{idem.key}#pos:{part}")
 
 
-def _refs(who: Identified, receipt):
+def _refs(who: Identified, receipt, merchant=None):
     return service.References(
-        external_reference=receipt, card_id=who.card.pk if who.card else None
+        external_reference=receipt,
+        card_id=who.card.pk if who.card else None,
+        merchant_id=merchant.pk if merchant is not None else None,
     )
+
+
+def _merchant(actor):
+    """The partner merchant the till books for (``None``: the operator's own till);
+    a suspended merchant's tills are refused (issue 12)."""
+    from ..partners import merchants
+
+    return merchants.for_booking(actor)
+
+
+def _clear(txn, merchant, actor):
+    """Record a booking for its merchant and post its clearing, in this DB transaction."""
+    if merchant is None:
+        return
+    from ..partners import clearing
+
+    clearing.record(txn, merchant, actor)
 
 
 def _booked(idem) -> Optional[LedgerTransaction]:
@@ -91,21 +112,79 @@ def _booked(idem) -> Optional[LedgerTransaction]:
 # --- sales: points by the program's earning rules ------------------------------------
 
 
-def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -> Result:
+def _sale_discount(who: Identified, discount, currency, receipt, note, idem) -> Optional[dict]:
+    """The card discount the till granted: checked against the customer's group, and an
+    employee's use booked against the allowance (before any points, so a refusal books
+    nothing). Returns what goes into the booking's metadata."""
+    if not discount:
+        return None
+    from ..cardkinds import consumption, groups
+    from ..cardkinds.errors import NotInDiscountGroup
+
+    value = to_amount(discount.get("amount"), currency, field="discount")
+    rates = groups.load_rates(customer_id=who.customer.pk)
+    if rates is None:
+        raise NotInDiscountGroup("This customer is not in a discount group valid today.", field="discount")
+    items_value = discount.get("items_value")
+    items_value = to_amount(items_value, currency, field="discount") if items_value is not None else value
+    count = int(discount.get("item_count") or 0)
+    recorded = {
+        "discount_group": rates.name,
+        "discount_group_kind": rates.kind,
+        "group_discount": str(value),
+        "discounted_items_value": str(items_value),
+        "discounted_items": count,
+    }
+    if rates.is_employee:
+        row = consumption.book(
+            who.customer, items_value, value, count, currency, note, receipt=receipt, idem=derived(idem, "consumption")
+        )
+        recorded["employee_consumption"] = row.pk
+    return recorded
+
+
+def record_sale(who: Identified, amount, currency, receipt, note, actor, idem, discount=None) -> Result:
     currency = validate_currency(currency)
-    amount = to_amount(amount, currency)
+    if discount and amount is not None and amount == 0:
+        amount = Decimal(0)  # all of it discounted (an employee's 100 %): no points
+    else:
+        amount = to_amount(amount, currency)
     program = programs.get_program()
+    merchant = _merchant(actor)
     result = Result(who.customer, who.card, amount=amount, currency=currency)
     if currency != programs.currency():
         from ..ledger.errors import CurrencyMismatch
 
         raise CurrencyMismatch(
-            f"Points are earned on sales in {programs.currency()}; this sale is in {currency}."
+            _("Points are earned on sales in %(currency)s; this sale is in %(currency2)s.") % {"currency": programs.currency(), "currency2": currency}
         )
-    if not program.enabled:
-        return result
-    multiplier = badge_perks.earn_multiplier(who.customer.pk)  # one read of the held badges
-    points = earning.amount_points(program, amount, multiplier)
+    if not discount:
+        return _earn(who, amount, currency, receipt, note, actor, idem, program, result, None, merchant)
+    with transaction.atomic():  # the use of the allowance and the points, or nothing
+        recorded = _sale_discount(who, discount, currency, receipt, note, idem)
+        result.discount = Decimal(recorded["group_discount"])
+        if amount <= 0:
+            return result
+        return _earn(who, amount, currency, receipt, note, actor, idem, program, result, recorded, merchant)
+
+
+def _earn(who, amount, currency, receipt, note, actor, idem, program, result, recorded, merchant) -> Result:
+    plan = merchant is not None and merchant.plan_enabled
+    if plan:
+        # The merchant's own card plan (issue 12): its rule, on the shared points.
+        from ..partners import plans
+
+        plans.join(merchant, who.customer)
+        rule = plans.rule(merchant)
+        points = rule.points_for(amount)
+        rules = rule.as_metadata()
+        multiplier = Decimal(1)
+    else:
+        if not program.enabled:
+            return result
+        multiplier = badge_perks.earn_multiplier(who.customer.pk)
+        points = earning.amount_points(program, amount, multiplier)
+        rules = programs.earn_rules(program)
     if points <= 0:
         return result
     account = accounts.points_account(who.customer)
@@ -117,18 +196,29 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -
             actor=actor,
             note=note,
             customer_note=f"{points} points earned in store (receipt {receipt})",
-            refs=_refs(who, receipt),
+            refs=_refs(who, receipt, merchant),
             metadata={
-                **programs.earn_rules(program),
+                **rules,
                 "channel": "pos",
                 "earn_multiplier": str(multiplier),
                 "base": str(amount),
                 "currency": currency,
-                "raw_points": str((amount * earning.earn_ratio(program)).quantize(Decimal("0.001"))),
+                **(
+                    {"merchant": merchant.pk}
+                    if plan
+                    else {"raw_points": str((amount * earning.earn_ratio(program)).quantize(Decimal("0.001")))}
+                ),
+                **(recorded or {}),
             },
         ),
         idem,
     )
+    _clear(txn, merchant, actor)
+    if plan and not getattr(txn, "replayed", False):
+        from ..partners import notify
+
+        after = plans.balances(who.customer, [merchant.pk]).get(merchant.pk, 0)
+        notify.after_credit(merchant, who.customer, after - points, after)
     result.transactions.append(txn)
     # A replay answers with what the first request booked (the program may have
     # changed since); a new booking booked exactly ``points``.
@@ -146,6 +236,7 @@ def record_sale(who: Identified, amount, currency, receipt, note, actor, idem) -
 def wallet_pay(who: Identified, amount, currency, receipt, note, actor, idem) -> Result:
     currency = validate_currency(currency)
     amount = to_amount(amount, currency)
+    merchant = _merchant(actor)
     wallet = accounts.wallet_account(who.customer, currency)
     txn = service.transfer(
         wallet,
@@ -156,11 +247,12 @@ def wallet_pay(who: Identified, amount, currency, receipt, note, actor, idem) ->
             actor=actor,
             note=note,
             customer_note=f"Paid in store (receipt {receipt})",
-            refs=_refs(who, receipt),
+            refs=_refs(who, receipt, merchant),
             metadata={"channel": "pos"},
         ),
         idem,
     )
+    _clear(txn, merchant, actor)
     return Result(who.customer, who.card, [txn], amount=amount, currency=currency)
 
 
@@ -183,10 +275,11 @@ def wallet_top_up(who: Identified, amount, currency, receipt, note, actor, idem)
     currency = validate_currency(currency)
     config = plugin_config.get_config()
     amount = wallet_topups.validate_amount(amount, currency, config)
+    merchant = _merchant(actor)
     with transaction.atomic():
         who = _sell_card(who)
         wallet = accounts.wallet_account(who.customer, currency)
-        refs = _refs(who, receipt)
+        refs = _refs(who, receipt, merchant)
         topup = service.transfer(
             accounts.system_account(SystemAccountCode.FUNDING, currency),
             wallet,
@@ -201,6 +294,7 @@ def wallet_top_up(who: Identified, amount, currency, receipt, note, actor, idem)
             ),
             idem,
         )
+        _clear(topup, merchant, actor)
         result = Result(who.customer, who.card, [topup], amount=amount, currency=currency)
         bonus_key = derived(idem, "bonus")
         if getattr(topup, "replayed", False):
@@ -255,24 +349,23 @@ def redeem_points(who: Identified, points, receipt, note, actor, idem) -> Result
     points = int(to_amount(points, POINTS_UNIT, field="points"))
     value = rate.check(points)
     account = accounts.points_account(who.customer)
+    merchant = _merchant(actor)
     with transaction.atomic():
         if not lots.already_used(idem):
             fresh = lots.prepare(account)
             if fresh.posted < 0:
                 raise NegativeBalance(
-                    f"The points balance is {int(fresh.posted)} after a clawback; points "
-                    "can be redeemed again once it is positive.",
+                    _("The points balance is %(posted)s after a clawback; points can be redeemed again once it is positive.") % {"posted": int(fresh.posted)},
                     field="points",
                 )
             available = int(fresh.available)
             if available < program.redeem_min_balance:
                 raise PointsBelowMinimum(
-                    f"Points can be redeemed from a balance of {program.redeem_min_balance} "
-                    f"points; the customer has {available}."
+                    _("Points can be redeemed from a balance of %(redeem_min_balance)s points; the customer has %(available)s.") % {"redeem_min_balance": program.redeem_min_balance, "available": available}
                 )
             if points > available:
                 raise InsufficientFunds(
-                    f"Only {available} points are available; {points} were requested.",
+                    _("Only %(available)s points are available; %(points)s were requested.") % {"available": available, "points": points},
                     field="points",
                 )
         txn = lots.debit(
@@ -283,7 +376,7 @@ def redeem_points(who: Identified, points, receipt, note, actor, idem) -> Result
                 actor=actor,
                 note=note,
                 customer_note=f"{points} points redeemed in store (receipt {receipt})",
-                refs=_refs(who, receipt),
+                refs=_refs(who, receipt, merchant),
                 metadata={
                     "channel": "pos",
                     "rate": rate.as_metadata(),
@@ -295,4 +388,5 @@ def redeem_points(who: Identified, points, receipt, note, actor, idem) -> Result
             idem,
             destination=SystemAccountCode.POINTS_REDEEMED,
         )
+        _clear(txn, merchant, actor)
     return Result(who.customer, who.card, [txn], points=points, amount=value, currency=rate.currency)

@@ -12,6 +12,9 @@ from ..cards import lookup as card_lookup
 from ..ledger.errors import LedgerError
 from ..loyalty import queries as points_queries
 from ..models import Account, AccountKind, Card, CardState, Customer
+from django.utils.translation import gettext as _
+
+from ..models.cards import state_label
 
 MAX_MATCHES = 5
 MIN_NAME_LENGTH = 3
@@ -84,17 +87,17 @@ def _card_by_code(raw: str, field_name: str) -> Card:
     except codes.CheckDigitMismatch as exc:
         raise CardCodeTypo(str(exc), field=field_name)
     except codes.MalformedCode:
-        raise InvalidCardCode("This is not a card code.", field=field_name)
+        raise InvalidCardCode(_("This is not a card code."), field=field_name)
     card = card_lookup.find(code)
     if card is None:
-        raise InvalidCardCode("No card has this code.", field=field_name)
+        raise InvalidCardCode(_("No card has this code."), field=field_name)
     return card
 
 
 def _card_by_qr(raw: str) -> Card:
     text = (raw or "").strip()
     if not text.upper().startswith(codes.QR_PREFIX):
-        raise InvalidCardCode("This is not a card's QR code.", field="qrPayload")
+        raise InvalidCardCode(_("This is not a card's QR code."), field="qrPayload")
     return _card_by_code(text, "qrPayload")
 
 
@@ -106,7 +109,7 @@ def _card_by_chip(raw: str) -> Card:
     # Straight to the unique index: a chip UID is never read as a code here.
     card = Card.objects.select_related("customer__user").filter(chip_uid=uid).first()
     if card is None:
-        raise InvalidCardCode("No card has this chip.", field="chipUid")
+        raise InvalidCardCode(_("No card has this chip."), field="chipUid")
     return card
 
 
@@ -118,10 +121,10 @@ def check_usable(card: Card, field_name: str, allow_unsold: bool = False):
         card.expires_at and card.expires_at < today
     ):
         state = "expired" if card.expires_at and card.expires_at < today else card.state
-        raise CardNotUsable(f"This card is {state}; it cannot be used.", field=field_name)
+        raise CardNotUsable(_("This card is %(state)s; it cannot be used.") % {"state": state_label(state)}, field=field_name)
     if card.customer_id is None and not allow_unsold:
         raise CardNotUsable(
-            "This card has not been sold or registered yet; top it up to sell it.",
+            _("This card has not been sold or registered yet; top it up to sell it."),
             field=field_name,
         )
 
@@ -132,7 +135,7 @@ def identify(data: dict, allow_unsold: bool = False) -> Identified:
     given = [k for k in ("code", "qr_payload", "chip_uid", "user") if data.get(k)]
     if len(given) != 1:
         raise InvalidIdentifier(
-            "Identify the customer by exactly one of code, qrPayload, chipUid or customerId."
+            _("Identify the customer by exactly one of code, qrPayload, chipUid or customerId.")
         )
     what = given[0]
     if what == "user":
@@ -168,7 +171,7 @@ def search(email: str = None, name: str = None):
         name = (name or "").strip()
         if len(name) < MIN_NAME_LENGTH:
             raise InvalidIdentifier(
-                f"Search by at least {MIN_NAME_LENGTH} characters of a name.", field="name"
+                _("Search by at least %(MIN_NAME_LENGTH)s characters of a name.") % {"MIN_NAME_LENGTH": MIN_NAME_LENGTH}, field="name"
             )
         query = Q()
         for part in name.split():

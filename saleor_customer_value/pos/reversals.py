@@ -15,6 +15,7 @@ from ..ledger.idempotency import IdempotencyKey
 from ..ledger.reasons import Reason
 from ..loyalty import lots
 from ..models import AccountKind, LedgerTransaction
+from django.utils.translation import gettext as _
 
 POS_REASONS = (
     Reason.POINTS_EARNED,
@@ -37,13 +38,16 @@ def _own(actor):
 
 
 def reverse_receipt(receipt, note, actor, idem: IdempotencyKey) -> List[LedgerTransaction]:
+    from ..partners import clearing, merchants
+
+    merchant = merchants.for_booking(actor)
     originals = list(
         LedgerTransaction.objects.filter(
             external_reference=receipt, reason__in=POS_REASONS, reversal_of__isnull=True, **_own(actor)
         ).order_by("-pk")
     )
     if not originals:
-        raise ReceiptNotFound(f"This till booked nothing under receipt {receipt!r}.")
+        raise ReceiptNotFound(_("This till booked nothing under receipt %(receipt)s.") % {"receipt": repr(receipt)})
     reversals = []
     with transaction.atomic():
         for original in originals:
@@ -60,17 +64,19 @@ def reverse_receipt(receipt, note, actor, idem: IdempotencyKey) -> List[LedgerTr
                 )
             except InsufficientFunds as exc:
                 raise NotReversible(
-                    f"The {original.get_reason_display().lower()} of receipt {receipt} cannot be "
-                    f"reversed: the wallet money was spent in the meantime ({exc.message}) "
-                    "Nothing was reversed.",
+                    _("The %(get_reason_display)s of receipt %(receipt)s cannot be reversed: the wallet money was spent in the meantime (%(message)s) Nothing was reversed.") % {"get_reason_display": original.get_reason_display().lower(), "receipt": receipt, "message": exc.message},
                     field="receipt",
                 )
             if is_points:
                 for entry in points.select_related("account"):
                     lots.sync(entry.account)
+            if merchant is not None or original.merchant_id is not None:
+                # A new booking for the original's merchant: its mirrored clearing lands
+                # in that merchant's next statement, settled or not (issue 12).
+                clearing.record_reversal(original, reversal, actor)
             reversals.append(reversal)
         if not reversals:
             raise AlreadyReversed(
-                f"Everything booked under receipt {receipt} was reversed already.", field="receipt"
+                _("Everything booked under receipt %(receipt)s was reversed already.") % {"receipt": receipt}, field="receipt"
             )
     return reversals

@@ -22,6 +22,7 @@ from ..ledger.errors import IdempotencyConflict, InvalidReference, LedgerError
 from ..models import PosSyncItem
 from ..webhooks import events
 from . import bookings
+from django.utils.translation import gettext as _
 
 SALE, PAYMENT, TOP_UP, REDEMPTION = "sale", "payment", "top_up", "redemption"
 KINDS = (SALE, PAYMENT, TOP_UP, REDEMPTION)
@@ -88,11 +89,10 @@ class Limits:
 
 def check_size(items: List[Item], limits: Limits):
     if not items:
-        raise InvalidReference("Upload at least one booking.", field="items")
+        raise InvalidReference(_("Upload at least one booking."), field="items")
     if len(items) > limits.max_items:
         raise TooManyItems(
-            f"At most {limits.max_items} bookings per posSync call; {len(items)} were "
-            "sent. Split the upload (each booking keeps its idempotency key)."
+            _("At most %(max_items)s bookings per posSync call; %(items)s were sent. Split the upload (each booking keeps its idempotency key).") % {"max_items": limits.max_items, "items": len(items)}
         )
 
 
@@ -100,12 +100,11 @@ def _check_age(item: Item, limits: Limits, now: datetime):
     if item.till_timestamp is None:
         raise bookings.Required("The till's timestamp of the booking is required.", field="tillTimestamp")
     if item.till_timestamp > now + CLOCK_SKEW:
-        raise InvalidReference("The till's timestamp is in the future.", field="tillTimestamp")
+        raise InvalidReference(_("The till's timestamp is in the future."), field="tillTimestamp")
     if now - item.till_timestamp > limits.max_age:
         hours = int(limits.max_age.total_seconds() // 3600)
         raise OfflineBookingTooOld(
-            f"Offline bookings are accepted for {hours} hours; this one is from "
-            f"{item.till_timestamp:%Y-%m-%d %H:%M} UTC. Book it anew or settle it with staff."
+            _("Offline bookings are accepted for %(hours)s hours; this one is from %(till_timestamp)s UTC. Book it anew or settle it with staff.") % {"hours": hours, "till_timestamp": format(item.till_timestamp, '%Y-%m-%d %H:%M')}
         )
 
 
@@ -118,7 +117,7 @@ def _book(item: Item, who, note, receipt, actor, idem) -> bookings.Result:
         return bookings.wallet_top_up(who, item.amount, item.currency, receipt, note, actor, idem)
     if item.kind == REDEMPTION:
         return bookings.redeem_points(who, item.points, receipt, note, actor, idem)
-    raise InvalidReference(f"Unknown booking kind {item.kind!r}.", field="kind")
+    raise InvalidReference(_("Unknown booking kind %(kind)s.") % {"kind": repr(item.kind)}, field="kind")
 
 
 def _record(scope, item: Item, request_hash, status, customer, error=None, result=None):
@@ -166,7 +165,7 @@ def apply_item(index, item: Item, actor, identify: Callable, limits: Limits, now
     if item.key and len(item.key) > KEY_MAX_LENGTH:
         # Refused before anything is looked up or recorded under the key.
         error = InvalidReference(
-            f"An idempotency key has at most {KEY_MAX_LENGTH} characters.", field="idempotencyKey"
+            _("An idempotency key has at most %(KEY_MAX_LENGTH)s characters.") % {"KEY_MAX_LENGTH": KEY_MAX_LENGTH}, field="idempotencyKey"
         )
         return ItemResult(index, item.key[:KEY_MAX_LENGTH], REFUSED, error=error)
     request_hash = idempotency.fingerprint("pos_sync", item.request())
@@ -174,7 +173,7 @@ def apply_item(index, item: Item, actor, identify: Callable, limits: Limits, now
     if prior is not None and prior.status == REFUSED:
         if prior.request_hash != request_hash:
             error = IdempotencyConflict(
-                "This idempotency key was used for a different booking.", field="idempotencyKey"
+                _("This idempotency key was used for a different booking."), field="idempotencyKey"
             )
             return ItemResult(index, item.key, REFUSED, error=error)
         error = LedgerError(prior.message)

@@ -54,3 +54,57 @@ def download(request, token):
     response["Content-Disposition"] = f'attachment; filename="{filename()}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- value reports (issue 14): the same signed-link pattern, one link per report ----
+
+REPORT_SALT = "customer_value.report_export"
+
+
+def report_url_for(kind: str, plain_args: dict, user=None, app=None) -> str:
+    token = signing.dumps(
+        {
+            "k": kind,
+            "f": plain_args,
+            "u": user.pk if user is not None and user.is_authenticated else None,
+            "a": app.pk if app is not None else None,
+        },
+        salt=REPORT_SALT,
+        compress=True,
+    )
+    return reverse("customer-value-report-export", args=[token])
+
+
+def report_filename(kind: str) -> str:
+    return f"{kind.replace('_', '-')}-{timezone.now():%Y%m%d-%H%M%S}.csv"
+
+
+def csv_stream(rows):
+    """Each row written and handed to the server as it is produced (nothing is
+    collected); text cells that a spreadsheet would run as a formula are quoted."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([ledger._safe(cell) if isinstance(cell, str) else cell for cell in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate(0)
+
+
+def report_download(request, token):
+    from . import values
+
+    try:
+        data = signing.loads(token, salt=REPORT_SALT, max_age=MAX_AGE)
+    except signing.BadSignature:
+        return HttpResponseForbidden("This download link is invalid or has expired.")
+    if not _still_allowed(data) or data.get("k") not in values.KINDS:
+        return HttpResponseForbidden("Permission denied.")
+    rows = values.csv_rows(data["k"], data.get("f") or {})
+    response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(data["k"])}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -7,6 +7,7 @@ from ..ledger import accounts, service
 from ..ledger.amounts import check_number, to_amount, validate_currency
 from ..ledger.errors import InsufficientFunds, InvalidReference
 from ..ledger.reasons import Reason, SystemAccountCode
+from django.utils.translation import gettext as _
 
 # Which system account pays for (or receives) each kind of manual booking.
 CREDIT_REASONS = {
@@ -51,7 +52,7 @@ def _clean_note(note):
     note = (note or "").strip()
     if not note:
         raise InvalidReference(
-            "An internal note is required: say why the booking is made.", field="note"
+            _("An internal note is required: say why the booking is made."), field="note"
         )
     return note
 
@@ -77,7 +78,7 @@ def book(user, currency, amount, reason, actor, note, customer_note="", credit=T
     if reason not in table:
         allowed = ", ".join(sorted(table))
         raise InvalidReference(
-            f"{reason} is not a {'credit' if credit else 'debit'} reason; use one of {allowed}.",
+            (_("%(reason)s is not a credit reason; use one of %(allowed)s.") if credit else _("%(reason)s is not a debit reason; use one of %(allowed)s.")) % {"reason": reason, "allowed": allowed},
             field="reason",
         )
     wallet = accounts.wallet_account(accounts.customer_for_user(user), currency)

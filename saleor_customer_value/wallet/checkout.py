@@ -31,6 +31,7 @@ from ..ledger.errors import InsufficientFunds, InvalidAmount
 from ..ledger.reasons import Reason, SystemAccountCode
 from ..models import AccountKind, Hold, HoldStatus, IdempotencyRecord
 from . import payments
+from django.utils.translation import gettext as _
 
 APPLIED_KEY = "customer_value.wallet_applied"
 HOLD_KEY = "customer_value.wallet_hold"
@@ -67,16 +68,14 @@ def pending_hold(checkout) -> Optional[Hold]:
 
 def total_before_wallet(checkout, lines, discounts, manager) -> TaxedMoney:
     """Saleor's own total (subtotal + shipping - discount, taxes by the tax plugins)
-    less the points discount, without the wallet: what the applied amount is capped by."""
-    from ..loyalty.checkout import points_discount
+    less the plugin's discounts in their documented order (group, badge, points,
+    wallet-payment promotion: ``cardkinds.chain``), without the wallet: what the
+    applied amount is capped by."""
+    from ..cardkinds import chain
 
-    subtotal = manager.calculate_checkout_subtotal(checkout, lines, discounts)
-    shipping = manager.calculate_checkout_shipping(checkout, lines, discounts)
-    total = subtotal + shipping - checkout.discount
-    zero = Money(0, checkout.currency)
-    total = max(total, TaxedMoney(zero, zero))
-    # Discounts (loyalty points) come first; the wallet pays what is left.
-    return total - points_discount(checkout, lines, total, discounts)
+    total = chain.saleor_total(checkout, lines, discounts, manager)
+    # Discounts come first; the wallet pays what is left.
+    return chain.before_wallet(checkout, lines, discounts, total)
 
 
 def lowered_total(checkout, previous_value: TaxedMoney) -> TaxedMoney:
@@ -102,7 +101,7 @@ def apply(checkout, lines, discounts, manager, amount=None, idem=None) -> Applic
     if checkout.user_id is None:
         raise ValidationError(
             {"checkoutId": ValidationError(
-                "Log in to pay with your wallet.", code=Code.PERMISSION_DENIED.value)}
+                _("Log in to pay with your wallet."), code=Code.PERMISSION_DENIED.value)}
         )
     total = total_before_wallet(checkout, lines, discounts, manager).gross
     wallet = _wallet_for(checkout)
@@ -117,15 +116,14 @@ def apply(checkout, lines, discounts, manager, amount=None, idem=None) -> Applic
         value = min(wallet.available, total.amount)
         if value <= 0:
             raise InsufficientFunds(
-                f"Your {checkout.currency} wallet has nothing available to apply."
+                _("Your %(currency)s wallet has nothing available to apply.") % {"currency": checkout.currency}
             )
         value = value.quantize(Decimal(1).scaleb(-precision(checkout.currency)))
     else:
         value = to_amount(amount, checkout.currency)
         if value > total.amount:
             raise InvalidAmount(
-                f"{value} {checkout.currency} is more than the checkout total of "
-                f"{total.amount} {checkout.currency}."
+                _("%(value)s %(currency)s is more than the checkout total of %(amount)s %(currency)s.") % {"value": value, "currency": checkout.currency, "amount": total.amount}
             )
     settings = config.get_config()
     hold = service.place_hold(

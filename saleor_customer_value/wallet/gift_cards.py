@@ -30,6 +30,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from saleor.core.emails import get_email_context
 from saleor.giftcard.models import GiftCard
@@ -46,6 +48,8 @@ from ..ledger.errors import (
 from ..ledger.reasons import Reason, SystemAccountCode
 from ..security import ratelimit
 from .paid_values import GIFT_VOUCHER, booked, order_key
+from ..models import CustomerPreference
+from ..notifications.language import normalize, shop_language, user_language
 
 logger = logging.getLogger(__name__)
 
@@ -104,17 +108,17 @@ def set_recipient(checkout, email: Optional[str], message: Optional[str]):
     message = (message or "").strip()
     if not email:
         if message:
-            raise InvalidReference("A message needs a recipient e-mail.", field="email")
+            raise InvalidReference(gettext("A message needs a recipient e-mail."), field="email")
         checkout.delete_value_from_private_metadata(RECIPIENT_EMAIL_KEY)
         checkout.delete_value_from_private_metadata(RECIPIENT_MESSAGE_KEY)
     else:
         try:
             validate_email(email)
         except ValidationError:
-            raise InvalidReference(f"{email!r} is not an e-mail address.", field="email")
+            raise InvalidReference(gettext("%(email)s is not an e-mail address.") % {"email": repr(email)}, field="email")
         if len(message) > MESSAGE_MAX_LENGTH:
             raise InvalidReference(
-                f"The message is at most {MESSAGE_MAX_LENGTH} characters.",
+                gettext("The message is at most %(MESSAGE_MAX_LENGTH)s characters.") % {"MESSAGE_MAX_LENGTH": MESSAGE_MAX_LENGTH},
                 field="message",
             )
         checkout.store_value_in_private_metadata(
@@ -131,7 +135,7 @@ class _AlreadyIssued(Exception):
 
 
 def _create_card(amount: Decimal, currency: str) -> GiftCard:
-    for _ in range(5):
+    for _attempt in range(5):
         try:
             with transaction.atomic():
                 return GiftCard.objects.create(
@@ -244,14 +248,22 @@ def send_gift_voucher_email(order_id, card_ids):
         }
     )
     base = "customer_value/email/gift_voucher"
-    subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
-    email = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"{base}.txt", context),
-        from_email=send_kwargs["from_email"],
-        to=[to],
+    # The buyer's language (stored preference, else the order's); a gift goes out in
+    # the language the buyer ordered in.
+    language = (
+        user_language(buyer)
+        if buyer is not None and not is_gift and CustomerPreference.objects.filter(customer__user=buyer).exclude(language="").exists()
+        else (normalize(order.language_code) or shop_language())
     )
-    email.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        email = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string(f"{base}.txt", context),
+            from_email=send_kwargs["from_email"],
+            to=[to],
+        )
+        email.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
     email.send()
     # Never log a full code.
     logger.info(
@@ -292,8 +304,7 @@ def _replay(idem, card) -> Optional[Redemption]:
         return None
     if txn.reason != Reason.GIFT_CARD_REDEMPTION or txn.metadata.get("gift_card_id") != card.pk:
         raise IdempotencyConflict(
-            "This idempotency key was already used for a different request; "
-            "send a new key for a new request."
+            gettext("This idempotency key was already used for a different request; send a new key for a new request.")
         )
     wallet = txn.entries.get(account__kind="wallet").account
     return Redemption(card, txn, wallet, replayed=True)
@@ -342,8 +353,7 @@ def _redeem(user, code: str, idem=None) -> Redemption:
         currency = validate_currency(card.currency)
     except CurrencyMismatch as exc:
         raise CurrencyMismatch(
-            f"This gift card is in {card.currency}, which wallets do not hold. "
-            f"{exc.message}",
+            gettext("This gift card is in %(currency)s, which wallets do not hold. %(message)s") % {"currency": card.currency, "message": exc.message},
             field="code",
         )
     amount = card.current_balance_amount

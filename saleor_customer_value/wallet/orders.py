@@ -13,6 +13,7 @@ from saleor.payment import ChargeStatus, TransactionKind
 from saleor.payment import gateway as saleor_gateway
 from saleor.payment.models import Payment, Transaction
 
+from ..credit.payments import CREDIT_GATEWAY_ID
 from ..loyalty import orders as loyalty_orders
 from . import paid_orders
 from .payments import WALLET_GATEWAY_ID
@@ -38,11 +39,11 @@ def order_paid(order):
 
 
 def order_cancelled(order):
-    """Give back every wallet payment of the order, through Saleor's own refund so its
-    payment records show the refund too."""
+    """Give back every wallet and credit-line payment of the order, through Saleor's
+    own refund so its payment records show the refund too."""
     wallet_payments = Payment.objects.filter(
         order=order,
-        gateway=WALLET_GATEWAY_ID,
+        gateway__in=[WALLET_GATEWAY_ID, CREDIT_GATEWAY_ID],
         charge_status__in=[ChargeStatus.FULLY_CHARGED, ChargeStatus.PARTIALLY_REFUNDED],
     )
     for payment in wallet_payments:

@@ -14,6 +14,7 @@ from ..ledger.errors import InvalidAmount, InvalidReference
 from ..ledger.reasons import Reason, SystemAccountCode
 from ..models import LedgerTransaction
 from . import orders
+from django.utils.translation import gettext as _
 
 REFUNDED_KEY = "customer_value.refunded_to_wallet"
 
@@ -36,7 +37,7 @@ def retention_bonus(amount: Decimal, bonus_percent, currency: str) -> Decimal:
         return Decimal(0)
     percent = Decimal(str(bonus_percent))
     if not percent.is_finite() or percent < 0 or percent > 100:
-        raise InvalidAmount("The retention bonus is 0 to 100 percent.", field="retentionBonusPercent")
+        raise InvalidAmount(_("The retention bonus is 0 to 100 percent."), field="retentionBonusPercent")
     quantum = Decimal(1).scaleb(-precision(currency))
     return (amount * percent / 100).quantize(quantum, rounding=ROUND_DOWN)
 
@@ -44,19 +45,18 @@ def retention_bonus(amount: Decimal, bonus_percent, currency: str) -> Decimal:
 def refund_to_wallet(order, amount, actor, note, bonus_percent=None, idem=None):
     if order.user_id is None:
         raise InvalidReference(
-            "This order was placed without a customer account; refund it to the "
-            "original payment method instead.",
+            _("This order was placed without a customer account; refund it to the original payment method instead."),
             field="orderId",
         )
     note = (note or "").strip()
     if not note:
-        raise InvalidReference("Say why the order is refunded.", field="note")
+        raise InvalidReference(_("Say why the order is refunded."), field="note")
     currency = order.currency
     amount = to_amount(amount, currency)
     limit = refundable(order)
     if amount > limit:
         raise InvalidAmount(
-            f"At most {limit} {currency} of this order can still be refunded to the wallet."
+            _("At most %(limit)s %(currency)s of this order can still be refunded to the wallet.") % {"limit": limit, "currency": currency}
         )
     bonus = retention_bonus(amount, bonus_percent, currency)
     wallet = accounts.wallet_account(accounts.customer_for_user(order.user), currency)

@@ -46,6 +46,7 @@ from ..ledger.idempotency import IdempotencyKey
 from ..ledger.reasons import Reason, SystemAccountCode
 from ..models import AccountKind, LedgerTransaction
 from .paid_values import order_key, paid_values, round_down, transfer_once
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +183,7 @@ def _settle(order, due: Decimal, event: str, refunded: Optional[Decimal] = None)
 def _settle_safely(order, due, event, refunded=None):
     # The wallet may be spent between reading it and booking (InsufficientFunds under
     # the lock): read again and retry.
-    for _ in range(3):
+    for _attempt in range(3):
         try:
             with transaction.atomic():
                 return _settle(order, due, event, refunded)
@@ -190,7 +191,7 @@ def _settle_safely(order, due, event, refunded=None):
             continue
         except IdempotencyConflict:
             return None  # another event settled this due amount in the meantime
-    raise InsufficientFunds("The wallet kept changing while cashback was taken back.")
+    raise InsufficientFunds(_("The wallet kept changing while cashback was taken back."))
 
 
 def take_back_on_cancel(order):

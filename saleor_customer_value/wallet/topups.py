@@ -48,6 +48,7 @@ from .paid_values import (
     round_down,
     transfer_once,
 )
+from django.utils.translation import gettext as _
 
 ACTOR = Actor.system("order-paid:topup")
 PRODUCT_TYPE_SLUG = "customer-value-wallet-top-up"
@@ -127,19 +128,19 @@ def topup_variant(currency: str, amount: Decimal) -> ProductVariant:
 
 
 def _limits(config) -> str:
-    return f"{config.topup_minimum} to {config.topup_maximum}"
+    return _("%(minimum)s to %(maximum)s") % {"minimum": config.topup_minimum, "maximum": config.topup_maximum}
 
 
 def validate_amount(amount, currency: str, config) -> Decimal:
     """The amount as a Decimal within the configured limits, or ``InvalidAmount`` with
     a message that states the limits."""
-    limits = f"A top-up is {_limits(config)} {currency}"
+    limits = _("A top-up is %(limits)s %(currency)s") % {"limits": _limits(config), "currency": currency}
     try:
         value = to_amount(amount, currency)
     except InvalidAmount as exc:
-        raise InvalidAmount(f"{limits}. {exc.message}")
+        raise InvalidAmount(_("%(limits)s. %(message)s") % {"limits": limits, "message": exc.message})
     if not config.topup_minimum <= value <= config.topup_maximum:
-        raise InvalidAmount(f"{limits}; {value} is outside these limits.")
+        raise InvalidAmount(_("%(limits)s; %(value)s is outside these limits.") % {"limits": limits, "value": value})
     return value
 
 
@@ -166,16 +167,14 @@ def add_to_checkout(checkout, amount, config, discounts=None):
     already = checkout_topup_total(checkout)
     if already + value > config.topup_maximum:
         raise InvalidAmount(
-            f"Top-ups in one checkout add up to at most {config.topup_maximum} "
-            f"{currency}; this checkout already holds {already} {currency}. A top-up "
-            f"is {_limits(config)} {currency}."
+            _("Top-ups in one checkout add up to at most %(topup_maximum)s %(currency)s; this checkout already holds %(already)s %(currency)s. A top-up is %(config)s %(currency)s.") % {"topup_maximum": config.topup_maximum, "currency": currency, "already": already, "config": _limits(config)}
         )
     variant = topup_variant(currency, value)
     try:
         quantity, line = check_variant_in_stock(checkout, variant, quantity=1)
     except InsufficientStock:
         raise InvalidReference(
-            "Top-ups cannot be sold to this checkout's country: no warehouse serves it.",
+            _("Top-ups cannot be sold to this checkout's country: no warehouse serves it."),
             field="checkoutId",
         )
     if line is None:

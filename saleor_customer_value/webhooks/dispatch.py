@@ -19,6 +19,7 @@ Requests are signed exactly like Saleor 2.10's own webhooks
 (``saleor.plugins.webhook.create_webhook_headers``).
 """
 import json
+import logging
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -42,6 +43,8 @@ from ..models import (
     WebhookDelivery,
 )
 from . import events
+
+logger = logging.getLogger(__name__)
 
 
 def _setting(name, default):
@@ -129,8 +132,21 @@ def fan_out(limit: int = 1000) -> int:
                 if event.customer_id is not None:
                     previous[stream] = event.sequence
         WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        _record_notifications([e.pk for e in batch])
         OutboxEvent.objects.filter(pk__in=[e.pk for e in batch]).update(dispatched_at=now)
         return len(batch)
+
+
+def _record_notifications(event_ids):
+    """Customer e-mails from the same committed events (notifications/outbox.py), in
+    this transaction: a failure there is logged and never holds up the webhooks."""
+    from ..notifications import outbox as notification_outbox
+
+    try:
+        with transaction.atomic():
+            notification_outbox.record(event_ids)
+    except Exception:  # noqa: BLE001
+        logger.exception("Recording notifications for outbox events failed")
 
 
 # --- delivery ------------------------------------------------------------------------

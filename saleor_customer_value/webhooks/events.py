@@ -52,6 +52,7 @@ HOLDS = (P.VIEW_LEDGER, P.USE_POS)
 CARDS = (P.MANAGE_CARDS, P.USE_POS)
 VOUCHERS = (P.MANAGE_WALLETS, P.VIEW_LEDGER)
 POS = (P.USE_POS, P.MANAGE_WALLETS)
+BADGES = (P.MANAGE_LOYALTY, P.USE_POS, P.VIEW_LEDGER)
 
 WALLET_BALANCE_CHANGED = "customer_value_wallet_balance_changed"
 POINTS_BALANCE_CHANGED = "customer_value_points_balance_changed"
@@ -68,6 +69,7 @@ CARD_REPLACED = "customer_value_card_replaced"
 CARD_EXPIRED = "customer_value_card_expired"
 GIFT_VOUCHER_ISSUED = "customer_value_gift_voucher_issued"
 POS_BOOKING_REFUSED = "customer_value_pos_booking_refused"
+BADGE_CHANGED = "customer_value_badge_changed"
 
 _BUILT_IN = [
     (WALLET_BALANCE_CHANGED, "Wallet balance changed", WALLET),
@@ -85,6 +87,7 @@ _BUILT_IN = [
     (CARD_EXPIRED, "Card expired", CARDS),
     (GIFT_VOUCHER_ISSUED, "Gift voucher issued", VOUCHERS),
     (POS_BOOKING_REFUSED, "Offline POS booking refused", POS),
+    (BADGE_CHANGED, "Badge or tier changed (unlocked, grace, kept, lost, granted, revoked)", BADGES),
 ]
 
 

@@ -1,6 +1,7 @@
 """Batch generation (Celery, eager in tests), progress, exports, permissions."""
 import csv
 import io
+import re
 import time
 import zlib
 from datetime import date, timedelta
@@ -27,9 +28,13 @@ EXPORT = """
 mutation($id: ID!, $format: CardExportFormatEnum!) {
   cardBatchExport(id: $id, format: $format) {
     file { url filename contentType }
+    printFile { status processed total size error }
     customerValueErrors { field code message }
   }
 }
+"""
+PRINT_FILE = """
+query($id: ID!) { cardBatch(id: $id) { printFile { status processed total size error } } }
 """
 EXPIRY = (date.today() + timedelta(days=3 * 365)).isoformat()
 
@@ -45,7 +50,23 @@ def download(staff_api, batch_id, fmt):
     response = staff_api.client.get(data["file"]["url"])
     assert response.status_code == 200
     assert response["Content-Type"] == data["file"]["contentType"]
-    return response.content
+    assert response.streaming  # never built in memory inside the request
+    return b"".join(response.streaming_content)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The page streams' operators (reportlab: ASCII85 + Flate)."""
+    import base64
+    import re
+
+    texts = []
+    for header, body in re.findall(rb"<<([^<>]*)>>\s*stream\r?\n(.*?)\r?\n?endstream", pdf, re.S):
+        if b"ASCII85Decode" in header:
+            body = base64.a85decode(b"<~" + body.strip().removeprefix(b"<~"), adobe=True)
+        if b"FlateDecode" in header:
+            body = zlib.decompress(body)
+        texts.append(body.decode("latin-1"))
+    return "\n".join(texts)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -78,28 +99,85 @@ def test_staff_generate_10000_cards_poll_progress_and_export_csv(staff_api, staf
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_pdf_export_has_one_qr_and_readable_code_per_card(staff_api, staff_user):
+def test_pdf_is_built_in_the_background_then_streamed_with_one_qr_and_code_per_card(
+    staff_api, staff_user
+):
     grant(staff_user, "manage_cards")
     batch_id = staff_api.execute(CREATE, create_input(25))["cardBatchCreate"]["batch"]["id"]
 
+    # The first request only starts the build (a Celery task after commit) ...
+    first = staff_api.execute(EXPORT, {"id": batch_id, "format": "PDF"})["cardBatchExport"]
+    assert first["customerValueErrors"] == [] and first["file"] is None
+    assert first["printFile"]["status"] == "PENDING" and first["printFile"]["total"] == 25
+    # ... whose progress staff poll (eager in tests: done at commit).
+    polled = staff_api.execute(PRINT_FILE, {"id": batch_id})["cardBatch"]["printFile"]
+    assert polled["status"] == "DONE" and polled["processed"] == polled["total"] == 25
+    assert polled["size"] > 1000
+
     pdf = download(staff_api, batch_id, "PDF")
 
-    assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
-    assert pdf.count(b"/Type /Page ") == 3  # ten cards a page
-    xref = int(pdf.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
-    lines = pdf[xref:].split(b"\n")
-    assert lines[0] == b"xref"
-    for number in range(1, int(lines[1].split()[1])):
-        assert pdf[int(lines[2 + number][:10]):].startswith(b"%d 0 obj" % number)
-    streams = [
-        zlib.decompress(part.split(b"stream\n", 1)[1].rsplit(b"\nendstream", 1)[0])
-        for part in pdf.split(b"/FlateDecode >>\n")[1:]
-    ]
-    text = b"\n".join(streams).decode("latin-1")
+    assert pdf.startswith(b"%PDF-1.") and pdf.rstrip().endswith(b"%%EOF")
+    assert len(re.findall(rb"/Type /Page\b", pdf)) == 3  # ten cards a page
+    text = pdf_text(pdf)
     for code in Card.objects.values_list("code", flat=True):
         readable = codes.formatted(code)
         assert f"({readable[:9]}) Tj" in text and f"({readable[10:]}) Tj" in text
-    assert text.count(" re\nf") + text.count(" re S") >= 25
+    assert text.count(" re") >= 25 * 20  # the QR modules are vector rectangles
+    # The file is not in the public media storage.
+    from django.conf import settings
+    from saleor_customer_value.cards import print_jobs
+    from saleor_customer_value.models import CardBatchFile
+
+    job = CardBatchFile.objects.get()
+    assert not print_jobs.storage().path(job.path).startswith(settings.MEDIA_ROOT)
+
+
+def test_print_file_progress_is_committed_as_it_goes(db, monkeypatch):
+    from saleor_customer_value.cards import print_jobs, print_sheet
+    from saleor_customer_value.models import CardBatchFile
+
+    batch = batches.create("progress", 45, "qr")
+    batches.generate(batch.pk)
+    monkeypatch.setattr(print_jobs, "PROGRESS_EVERY", 10)
+    job = print_jobs.request_pdf(batch)
+    seen = []
+    original = print_sheet.write
+
+    def spy(out, cards, title, progress=None):
+        def watched(done):
+            progress(done)
+            seen.append(CardBatchFile.objects.get(pk=job.pk).processed)
+
+        return original(out, cards, title, watched)
+
+    monkeypatch.setattr(print_sheet, "write", spy)
+    print_jobs.build(job.pk)
+
+    assert seen == [10, 20, 30, 40, 40]  # then DONE with all 45
+    job.refresh_from_db()
+    assert (job.status, job.processed, job.total) == ("done", 45, 45)
+    # Asking again reuses the finished file; a failed build is started again.
+    assert print_jobs.request_pdf(batch).path == job.path
+    CardBatchFile.objects.filter(pk=job.pk).update(status="failed", path="", error="disk full")
+    again = print_jobs.request_pdf(batch)
+    assert (again.status, again.processed, again.error) == ("pending", 0, "")
+
+
+def test_a_failed_print_build_is_recorded_on_the_job(db, monkeypatch):
+    from saleor_customer_value.cards import print_jobs, print_sheet
+
+    batch = batches.create("failing", 3, "qr")
+    batches.generate(batch.pk)
+    job = print_jobs.request_pdf(batch)
+
+    def broken(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(print_sheet, "write", broken)
+    with pytest.raises(OSError):
+        print_jobs.build(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and "No space left" in job.error
 
 
 def test_generation_advances_progress_chunk_by_chunk(db, monkeypatch):

@@ -35,7 +35,7 @@ LOOKUP_STATEMENTS = 6  # app, app permissions, card+customer+user, account, proj
 # the customer's held badges for the earn multiplier (read once) and, after the posting,
 # the active ranged badges together with any retired badge still held (one query). The
 # points credit has one savepoint pair (lots.credit's) around the posting and the lots.
-SALE_STATEMENTS = 21
+SALE_STATEMENTS = 22
 
 
 def statements(client, query, variables):

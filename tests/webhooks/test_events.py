@@ -13,6 +13,7 @@ from saleor_customer_value.webhooks import events
 
 from ..cards.conftest import make_card
 from ..conftest import ApiClient, global_id, grant
+from ..badges.conftest import ladder  # noqa: F401
 from ..loyalty.conftest import give_points
 from ..wallet.conftest import fund_wallet
 
@@ -138,3 +139,33 @@ def test_event_types_are_registered_with_saleor():
     for value in events.REGISTRY:
         assert value in dict(WebhookEventType.CHOICES)
         assert WebhookEventType.PERMISSIONS[value] == events.REGISTRY[value].permissions[0]
+
+
+def test_tier_changes_write_badge_events_in_the_postings_transaction(customer_user, ladder):
+    give_points(customer_user, 120)
+    give_points(customer_user, 400)  # 520: Bronze is left upwards, Silver unlocked
+
+    changes = [
+        (e.payload["badge"], e.payload["change"], e.payload["isTier"], e.payload["measuredValue"])
+        for e in OutboxEvent.objects.filter(event_type=events.BADGE_CHANGED).order_by("sequence")
+    ]
+    assert changes == [
+        ("Bronze", "unlocked", True, 120),
+        ("Bronze", "lost", True, 520),
+        ("Silver", "unlocked", True, 520),
+    ]
+    # in the customer's sequence, right after the points movement that caused it
+    from saleor_customer_value.models import Customer
+
+    kinds = [e for e, _ in outbox(Customer.objects.get(user=customer_user))]
+    assert kinds.index(events.BADGE_CHANGED) > kinds.index(events.POINTS_BALANCE_CHANGED)
+    caused_by = OutboxEvent.objects.filter(event_type=events.BADGE_CHANGED).last().payload["transactionId"]
+    assert caused_by is not None
+
+
+def test_a_rolled_back_posting_writes_no_badge_event(customer_user, ladder):
+    with pytest.raises(RuntimeError):
+        with transaction.atomic():
+            give_points(customer_user, 150)
+            raise RuntimeError("till crashed")
+    assert not OutboxEvent.objects.filter(event_type=events.BADGE_CHANGED).exists()

@@ -11,13 +11,19 @@ import { LedgerPage } from "./pages/Ledger";
 import { LoginPage } from "./pages/Login";
 import { LoyaltyPage } from "./pages/Loyalty";
 import { OrdersPage } from "./pages/Orders";
+import { ReportsPage } from "./reports/ReportsPage";
+import { AutomationsPage } from "./automations/AutomationsPage";
+import { PartnersPage } from "./partners/PartnersPage";
 
 const SECTIONS = [
   { key: "customers", label: "nav.customers" },
   { key: "cards", label: "nav.cards" },
   { key: "loyalty", label: "nav.loyalty" },
   { key: "ledger", label: "nav.ledger" },
+  { key: "reports", label: "nav.reports" },
+  { key: "automations", label: "nav.automations" },
   { key: "orders", label: "nav.orders" },
+  { key: "partners", label: "nav.partners" },
 ];
 
 export function LanguageSwitch() {
@@ -53,6 +59,9 @@ export function App() {
   else if (section === "loyalty") page = <LoyaltyPage />;
   else if (section === "ledger") page = <LedgerPage />;
   else if (section === "orders") page = <OrdersPage />;
+  else if (section === "reports") page = <ReportsPage />;
+  else if (section === "automations") page = <AutomationsPage />;
+  else if (section === "partners") page = <PartnersPage />;
   else page = <CustomerSearchPage />;
 
   return (

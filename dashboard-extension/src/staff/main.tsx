@@ -8,13 +8,14 @@ import { AuthProvider } from "../shared/auth";
 import { makeClient } from "../shared/graphql/client";
 import { I18nProvider } from "../shared/i18n";
 import { App } from "./App";
+import { staffCatalogs } from "./catalogs";
 
 const client = makeClient();
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <ThemeProvider defaultTheme="defaultLight">
-      <I18nProvider>
+      <I18nProvider extra={staffCatalogs}>
         <Provider value={client}>
           <AuthProvider>
             <App />

@@ -137,6 +137,12 @@ export const CardBatchPoll = graphql(`
   }
 `);
 
+export const CardBatchPrintFilePoll = graphql(`
+  query CardBatchPrintFilePoll($id: ID!) {
+    cardBatch(id: $id) { id printFile { status processed total error } }
+  }
+`);
+
 export const CardBatchCreate = graphql(`
   mutation CardBatchCreate($input: CardBatchCreateInput!) {
     cardBatchCreate(input: $input) {
@@ -150,6 +156,7 @@ export const CardBatchExport = graphql(`
   mutation CardBatchExport($id: ID!, $format: CardExportFormatEnum!) {
     cardBatchExport(id: $id, format: $format) {
       file { url filename contentType }
+      printFile { status processed total error }
       customerValueErrors { field message code }
     }
   }

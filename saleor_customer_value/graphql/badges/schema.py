@@ -37,6 +37,7 @@ from .types import (
     tier_of,
     with_status,
 )
+from django.utils.translation import gettext as _
 
 STAFF = [CustomerValuePermissions.MANAGE_LOYALTY, CustomerValuePermissions.VIEW_LEDGER]
 
@@ -49,7 +50,7 @@ def _staff_view(info, include_inactive):
     if include_inactive and not has_permissions(info.context, (CustomerValuePermissions.MANAGE_LOYALTY,)):
         from graphql.error import GraphQLError
 
-        raise GraphQLError("includeInactive needs MANAGE_LOYALTY.")
+        raise GraphQLError(_("includeInactive needs MANAGE_LOYALTY."))
     return include_inactive
 
 

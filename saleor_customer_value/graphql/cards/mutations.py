@@ -4,7 +4,17 @@ import graphene
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ...cards import batches, codes, digital, downloads, exports, linking, registration, signup
+from ...cards import (
+    batches,
+    codes,
+    digital,
+    downloads,
+    exports,
+    linking,
+    print_jobs,
+    registration,
+    signup,
+)
 from ...cards.registration import RegistrationError
 from ...error_codes import CustomerValueErrorCode as Code
 from ...models import Card as CardModel, CardBatchStatus, CardState
@@ -14,6 +24,7 @@ from .types import (
     Card,
     CardBatch,
     CardBatchExportFile,
+    CardBatchPrintFile,
     CardExportFormatEnum,
     CardFile,
     CardFileFormatEnum,
@@ -22,12 +33,15 @@ from .types import (
     CardSignupLink,
 )
 from ..core import CustomerValueMutation, error, has_permissions, permission_denied, request_actor
+from django.utils.translation import gettext as _
+
+from ...models.cards import state_label
 
 
 def _login(info, what):
     user = info.context.user
     if not user or not user.is_authenticated:
-        raise permission_denied(f"Log in to {what}.")
+        raise permission_denied(_("Log in to %(what)s.") % {"what": what})
     return user
 
 
@@ -57,15 +71,15 @@ class CardBatchCreate(CustomerValueMutation):
     def perform_mutation(cls, _root, info, input):
         name = (input.get("name") or "").strip()
         if not name or len(name) > 128:
-            raise error("name", "Give the batch a name (1 to 128 characters).", Code.INVALID)
+            raise error("name", _("Give the batch a name (1 to 128 characters)."), Code.INVALID)
         quantity = input["quantity"]
         if not 1 <= quantity <= batches.MAX_QUANTITY:
             raise error(
-                "quantity", f"Quantity must be 1 to {batches.MAX_QUANTITY}.", Code.INVALID
+                "quantity", _("Quantity must be 1 to %(MAX_QUANTITY)s.") % {"MAX_QUANTITY": batches.MAX_QUANTITY}, Code.INVALID
             )
         expires_at = input.get("expires_at")
         if expires_at is not None and expires_at <= timezone.localdate():
-            raise error("expiresAt", "The expiry date must be in the future.", Code.INVALID)
+            raise error("expiresAt", _("The expiry date must be in the future."), Code.INVALID)
         batch = batches.create(
             name,
             quantity,
@@ -79,7 +93,12 @@ class CardBatchCreate(CustomerValueMutation):
 
 
 class CardBatchExport(CustomerValueMutation):
-    file = graphene.Field(CardBatchExportFile)
+    file = graphene.Field(
+        CardBatchExportFile, description="The download; null while the PDF is being built."
+    )
+    print_file = graphene.Field(
+        CardBatchPrintFile, description="PDF only: the build's progress (poll cardBatch.printFile)."
+    )
 
     class Arguments:
         id = graphene.ID(required=True, description="ID of the batch.")
@@ -88,7 +107,9 @@ class CardBatchExport(CustomerValueMutation):
     class Meta:
         description = (
             "A download link (10 minutes) for a finished batch: CSV (code, QR payload, "
-            "expiry) or a print-ready PDF."
+            "expiry), streamed; or the print-ready PDF, which is built in the background "
+            "on the first request (file is null until printFile.status is DONE; ask again "
+            "then). A failed build is started again."
         )
         permissions = (CustomerValuePermissions.MANAGE_CARDS,)
 
@@ -98,13 +119,19 @@ class CardBatchExport(CustomerValueMutation):
         if batch.status != CardBatchStatus.DONE:
             raise error(
                 "id",
-                f"The batch is {batch.status} ({batch.generated} of {batch.quantity} cards).",
+                _("The batch is %(status)s (%(generated)s of %(quantity)s cards).") % {"status": state_label(batch.status), "generated": batch.generated, "quantity": batch.quantity},
                 Code.BATCH_NOT_READY,
             )
+        job = None
+        if format == print_jobs.PDF:
+            job = print_jobs.request_pdf(batch)
+            if job.status != CardBatchStatus.DONE:
+                return cls(file=None, print_file=CardBatchPrintFile.of(job))
         url = downloads.url_for(
             batch, format, user=info.context.user, app=getattr(info.context, "app", None)
         )
         return cls(
+            print_file=CardBatchPrintFile.of(job),
             file=CardBatchExportFile(
                 url=info.context.build_absolute_uri(url),
                 filename=exports.filename(batch, format),
@@ -130,7 +157,7 @@ class CardRegister(CustomerValueMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info, code):
-        user = _login(info, "register a card")
+        user = _login(info, _("register a card"))
         try:
             card = registration.register(user, code, ip=client_ip(info.context))
         except RegistrationError as exc:
@@ -160,10 +187,10 @@ class CardBlock(CustomerValueMutation):
     def perform_mutation(cls, _root, info, id, reason):
         reason = (reason or "").strip()
         if not reason:
-            raise error("reason", "Give a reason for blocking the card.", Code.REQUIRED)
+            raise error("reason", _("Give a reason for blocking the card."), Code.REQUIRED)
         card = _staff_card(cls, info, id)
         if card.state not in (CardState.GENERATED, CardState.ACTIVE):
-            raise error("id", f"The card is {card.state}; it cannot be blocked.", Code.CARD_NOT_USABLE)
+            raise error("id", _("The card is %(state)s; it cannot be blocked.") % {"state": state_label(card.state)}, Code.CARD_NOT_USABLE)
         card.state = CardState.BLOCKED
         card.blocked_reason = reason[:255]
         card.blocked_at = timezone.now()
@@ -192,19 +219,19 @@ class CardReplace(CustomerValueMutation):
     def perform_mutation(cls, _root, info, id, kind=None, chip_uid=None, expires_at=None):
         old = _staff_card(cls, info, id)
         if old.state not in (CardState.ACTIVE, CardState.BLOCKED, CardState.EXPIRED):
-            raise error("id", f"A {old.state} card cannot be replaced.", Code.CARD_NOT_USABLE)
+            raise error("id", _("A %(state)s card cannot be replaced.") % {"state": state_label(old.state)}, Code.CARD_NOT_USABLE)
         if old.customer_id is None:
-            raise error("id", "The card belongs to nobody; there is nothing to carry over.", Code.CARD_NOT_USABLE)
+            raise error("id", _("The card belongs to nobody; there is nothing to carry over."), Code.CARD_NOT_USABLE)
         if chip_uid:
             try:
                 chip_uid = codes.normalise_chip_uid(chip_uid)
             except codes.MalformedCode as exc:
                 raise error("chipUid", str(exc), Code.INVALID)
             if CardModel.objects.filter(chip_uid=chip_uid).exists():
-                raise error("chipUid", "This chip UID belongs to another card.", Code.CHIP_UID_TAKEN)
+                raise error("chipUid", _("This chip UID belongs to another card."), Code.CHIP_UID_TAKEN)
         expires_at = expires_at or old.expires_at
         if expires_at is not None and expires_at <= timezone.localdate():
-            raise error("expiresAt", "The expiry date must be in the future.", Code.INVALID)
+            raise error("expiresAt", _("The expiry date must be in the future."), Code.INVALID)
         new = CardModel.objects.create(
             code=codes.generate(),
             kind=kind or old.kind,
@@ -225,10 +252,10 @@ class CardReplace(CustomerValueMutation):
 
 def _own_card(mutation, info, card_id) -> CardModel:
     """The caller's own card; anybody else's is reported as not found."""
-    user = _login(info, "download your card")
+    user = _login(info, _("download your card"))
     card = mutation.get_node_or_error(info, card_id, only_type=Card, field="id")
     if card.customer_id is None or card.customer.user_id != user.pk:
-        raise error("id", f"Couldn't resolve to a node: {card_id}", Code.NOT_FOUND)
+        raise error("id", _("Couldn't resolve to a node: %(card_id)s") % {"card_id": card_id}, Code.NOT_FOUND)
     return card
 
 
@@ -291,7 +318,7 @@ class CardSignupLinkCreate(CustomerValueMutation):
         days = signup.DEFAULT_VALIDITY_DAYS if validity_days is None else validity_days
         if not 1 <= days <= signup.MAX_VALIDITY_DAYS:
             raise error(
-                "validityDays", f"Give 1 to {signup.MAX_VALIDITY_DAYS} days.", Code.INVALID
+                "validityDays", _("Give 1 to %(MAX_VALIDITY_DAYS)s days.") % {"MAX_VALIDITY_DAYS": signup.MAX_VALIDITY_DAYS}, Code.INVALID
             )
         if redirect_url:
             try:
@@ -386,15 +413,15 @@ class CardLink(CustomerValueMutation):
         from saleor.graphql.account.types import User
 
         if bool(code) == bool(chip_uid):
-            raise error("code", "Give either the card's code or its chip UID.", Code.REQUIRED)
+            raise error("code", _("Give either the card's code or its chip UID."), Code.REQUIRED)
         direction = direction or linking.CARD_TO_WALLET
         if customer_id is not None:
             if not has_permissions(info.context, (CustomerValuePermissions.MANAGE_CARDS,)):
-                raise permission_denied("Linking a card for a customer needs MANAGE_CARDS.")
+                raise permission_denied(_("Linking a card for a customer needs MANAGE_CARDS."))
             user = cls.get_node_or_error(info, customer_id, only_type=User, field="customerId")
             limits = None
         else:
-            user = _login(info, "link a card")
+            user = _login(info, _("link a card"))
             limits = registration.limiters(user, client_ip(info.context))
         try:
             card = linking.link(

@@ -85,6 +85,31 @@ class Card(CountableDjangoObjectType):
         return (root.blocked_reason or None) if user and user.is_staff else None
 
 
+class CardBatchPrintFile(graphene.ObjectType):
+    status = CardBatchStatusEnum(required=True, description="DONE: ready to download.")
+    processed = graphene.Int(required=True, description="Cards laid out so far.")
+    total = graphene.Int(required=True, description="Cards in the file.")
+    size = graphene.Int(description="Size of the finished file in bytes.")
+    error = graphene.String(description="Why building the file failed, if it did.")
+    finished_at = graphene.DateTime()
+
+    class Meta:
+        description = "The batch's print PDF, built in the background (cardBatchExport starts it)."
+
+    @staticmethod
+    def of(job: "models.CardBatchFile"):
+        if job is None:
+            return None
+        return CardBatchPrintFile(
+            status=job.status,
+            processed=job.processed,
+            total=job.total,
+            size=job.size or None,
+            error=job.error or None,
+            finished_at=job.finished_at,
+        )
+
+
 class CardBatch(CountableDjangoObjectType):
     kind = CardKindEnum(required=True)
     status = CardBatchStatusEnum(required=True)
@@ -92,6 +117,9 @@ class CardBatch(CountableDjangoObjectType):
     progress = graphene.Int(required=True, description="Cards generated so far.")
     expires_at = graphene.Date()
     error = graphene.String(description="Why generation failed, if it did.")
+    print_file = graphene.Field(
+        CardBatchPrintFile, description="The print PDF's state (null: never requested)."
+    )
 
     class Meta:
         description = "Cards generated together (say for one print run). Codes: export only."
@@ -106,6 +134,10 @@ class CardBatch(CountableDjangoObjectType):
     @staticmethod
     def resolve_error(root: models.CardBatch, _info):
         return root.error or None
+
+    @staticmethod
+    def resolve_print_file(root: models.CardBatch, _info):
+        return CardBatchPrintFile.of(root.files.filter(format="pdf").first())
 
 
 class CardBatchExportFile(graphene.ObjectType):

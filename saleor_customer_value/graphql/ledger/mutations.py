@@ -16,6 +16,7 @@ from ..core import (
 )
 from ...error_codes import CustomerValueErrorCode as Code
 from .types import LedgerTransaction
+from django.utils.translation import gettext as _
 
 
 def required_permissions(txn: LedgerTransactionModel):
@@ -74,7 +75,7 @@ class LedgerTransactionReverse(CustomerValueMutation):
             raise permission_denied()
         note = (data.get("note") or "").strip()
         if not note:
-            raise error("note", "Say why the transaction is reversed.", Code.REQUIRED)
+            raise error("note", _("Say why the transaction is reversed."), Code.REQUIRED)
         reversal = service.reverse(
             txn,
             actor=request_actor(info),

@@ -70,6 +70,7 @@ class LedgerEntry(graphene.ObjectType):
 
 class LedgerTransaction(CountableDjangoObjectType):
     reason = LedgerReasonEnum(required=True)
+    reason_label = graphene.String(required=True, description="The reason in the request's language.")
     actor_type = LedgerActorTypeEnum(required=True)
     actor_user = graphene.Field("saleor.graphql.account.types.User")
     actor_app = graphene.Field("saleor.graphql.app.types.App")
@@ -95,6 +96,12 @@ class LedgerTransaction(CountableDjangoObjectType):
             "external_reference",
             "is_clawback",
         ]
+
+    @staticmethod
+    def resolve_reason_label(root, _info):
+        from ...ledger.reasons import reason_label
+
+        return reason_label(root.reason)
 
     @staticmethod
     def resolve_entries(root: models.LedgerTransaction, _info):

@@ -39,6 +39,7 @@ from .types import (
 )
 from ..ledger.types import LedgerTransaction
 from ..wallet.types import Wallet, WalletView
+from django.utils.translation import gettext as _
 
 POINTS_INPUT = dict(
     description=(
@@ -48,10 +49,11 @@ POINTS_INPUT = dict(
 )
 
 
-def _login(info, what="use loyalty points"):
+def _login(info, what=None):
     user = info.context.user
     if not user or not user.is_authenticated:
-        raise permission_denied(f"Log in to {what}.")
+        what = what or _("use loyalty points")
+        raise permission_denied(_("Log in to %(what)s.") % {"what": what})
     return user
 
 
@@ -149,7 +151,7 @@ def _target(mutation, info, data):
 
     product_id, category_id = data.get("product_id"), data.get("category_id")
     if bool(product_id) == bool(category_id):
-        raise error("productId", "Give either a productId or a categoryId.", Code.INVALID)
+        raise error("productId", _("Give either a productId or a categoryId."), Code.INVALID)
     if product_id:
         return mutation.get_node_or_error(info, product_id, only_type=Product, field="product_id"), None
     return None, mutation.get_node_or_error(info, category_id, only_type=Category, field="category_id")
@@ -288,7 +290,7 @@ class PointsConvertToWallet(CustomerValueMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info, points, idempotency_key=None):
-        user = _login(info, "convert points")
+        user = _login(info, _("convert points"))
         customer = accounts.customer_for_user(user)
         txn = conversion.convert_to_wallet(
             customer, points, request_actor(info), make_key(info, idempotency_key)

@@ -225,6 +225,7 @@ class LoyaltyPointsMovement(CountableDjangoObjectType):
     balance_after = graphene.Int(description="Booked balance after it.")
     reason = LedgerReasonEnum(required=True)
     customer_note = graphene.String(description="Note shown to the customer.")
+    reason_label = graphene.String(required=True, description="The reason in the request's language.")
     order = graphene.Field("saleor.graphql.order.types.Order")
     reversal_of = graphene.Field(
         lambda: LoyaltyPointsMovement, description="The movement this one takes back (for a REVERSAL)."
@@ -255,6 +256,13 @@ class LoyaltyPointsMovement(CountableDjangoObjectType):
     @staticmethod
     def resolve_reason(root: models.Entry, _info):
         return root.transaction.reason
+
+    @staticmethod
+    def resolve_reason_label(root, _info):
+        from ...ledger.reasons import reason_label
+
+        return reason_label(root.transaction.reason)
+
 
     @staticmethod
     def resolve_customer_note(root: models.Entry, _info):

@@ -16,6 +16,7 @@ from ...pos import bookings, lookup, reversals
 from ..core import CustomerValueError, CustomerValueMutation, has_permissions, request_actor
 from ..inputs import bad_text
 from .types import PosBooking, PosCustomer, PosCustomerLookup, result_money
+from django.utils.translation import gettext as _
 
 USE_POS = CustomerValuePermissions.USE_POS
 
@@ -36,7 +37,7 @@ def _user(customer_id):
         kind, pk = None, None
     user = User.objects.filter(pk=pk).first() if kind == "User" and str(pk).isdigit() else None
     if user is None:
-        raise lookup.CustomerNotFound("No customer has this ID.", field="customerId")
+        raise lookup.CustomerNotFound(_("No customer has this ID."), field="customerId")
     return user
 
 
@@ -63,6 +64,18 @@ class PosAmountInput(PosWriteInputBase, graphene.InputObjectType):
     customer = graphene.Field(PosCustomerInput, required=True, description="Who.")
     amount = Decimal(required=True, description="Positive, in the currency's precision.")
     currency = graphene.String(required=True)
+
+
+class PosSaleDiscountInput(graphene.InputObjectType):
+    amount = Decimal(
+        required=True,
+        description=(
+            "The card discount the till granted (from posCustomerLookup's discountGroup), "
+            "in the sale's currency."
+        ),
+    )
+    item_count = graphene.Int(description="How many items it covered (an employee's count allowance).")
+    items_value = Decimal(description="Gross value of the discounted items before the discount (default: the discount).")
 
 
 class PosPointsRedeemInput(PosWriteInputBase, graphene.InputObjectType):
@@ -105,24 +118,37 @@ class PosMutation(CustomerValueMutation):
 
 class PosSaleRecord(PosMutation):
     points_earned = graphene.Int(required=True, default_value=0)
+    discount = graphene.Field(Money, description="The card discount recorded with the sale.")
 
     class Arguments:
         input = PosAmountInput(required=True)
+        discount = PosSaleDiscountInput(
+            description=(
+                "The card discount granted on this sale, recorded in the booking's metadata; "
+                "for an employee group it is booked against the monthly allowance "
+                "(ALLOWANCE_EXCEEDED: nothing is booked). With a discount, amount may be 0."
+            )
+        )
 
     class Meta:
         description = (
             "Record an in-store sale: the customer earns points by the program's rules "
-            "(reason POINTS_EARNED, the receipt as reference). Requires USE_POS."
+            "(reason POINTS_EARNED, the receipt as reference) on what was paid, with the "
+            "card discount the till granted (an employee's use is booked against the "
+            "allowance). Requires USE_POS."
         )
 
     @classmethod
-    def perform_mutation(cls, _root, info, input):
+    def perform_mutation(cls, _root, info, input, discount=None):
         note, receipt, idem = cls.clean(info, input)
         who = identify(input["customer"])
         result = bookings.record_sale(
-            who, input["amount"], input["currency"], receipt, note, request_actor(info), idem
+            who, input["amount"], input["currency"], receipt, note, request_actor(info), idem,
+            discount=dict(discount) if discount else None,
         )
-        return cls.answer(result, points_earned=result.points)
+        return cls.answer(
+            result, points_earned=result.points, discount=result_money(result.discount, result.currency)
+        )
 
 
 class PosWalletPay(PosMutation):
@@ -239,18 +265,18 @@ def snake_to_camel(name):
 def lookup_customers(info, data):
     """The resolver of ``posCustomerLookup``: customers or typed errors."""
     if not has_permissions(info.context, (USE_POS,)):
-        return _errors(None, "You do not have permission to perform this action.", Code.PERMISSION_DENIED.value)
+        return _errors(None, _("You do not have permission to perform this action."), Code.PERMISSION_DENIED.value)
     card_fields = {k: data.get(k) for k in ("code", "qr_payload", "chip_uid")}
     search = {k: data.get(k) for k in ("email", "name")}
     given = [k for k, v in {**card_fields, **search}.items() if v]
     if len(given) != 1:
         return _errors(
             None,
-            "Look up by exactly one of code, qrPayload, chipUid, email or name.",
+            _("Look up by exactly one of code, qrPayload, chipUid, email or name."),
             Code.INVALID.value,
         )
     if bad_text(str(data[given[0]])):
-        return _errors(snake_to_camel(given[0]), "Text must not contain NUL bytes or invalid characters.", Code.INVALID.value)
+        return _errors(snake_to_camel(given[0]), _("Text must not contain NUL bytes or invalid characters."), Code.INVALID.value)
     try:
         if given[0] in card_fields:
             who = lookup.identify(card_fields)

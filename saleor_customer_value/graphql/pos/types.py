@@ -64,15 +64,40 @@ class PosCustomer(graphene.ObjectType):
     wallets = graphene.List(graphene.NonNull(PosWalletBalance), required=True)
     points = graphene.Field(PosPoints, required=True)
     badges = graphene.Field("saleor_customer_value.graphql.badges.types.CustomerBadges", required=True)
+    discount_group = graphene.Field(
+        "saleor_customer_value.graphql.cardkinds.types.PosDiscountGroup",
+        description="The customer's discount group valid today and the percentages that apply (null: none).",
+    )
+    credit_lines = graphene.List(
+        graphene.NonNull("saleor_customer_value.graphql.credit.types.CreditLine"),
+        required=True,
+        description="Credit lines (debit card): limit, what is still available, overdue.",
+    )
 
     class Meta:
         description = "A customer identified at a till."
+
+    @staticmethod
+    def resolve_credit_lines(root: CustomerView, _info):
+        from ...models import CreditLine
+
+        return list(
+            CreditLine.objects.select_related("account", "customer__user")
+            .filter(customer=root.customer)
+            .order_by("currency")
+        )
 
     @staticmethod
     def resolve_badges(root: CustomerView, _info):
         from ..badges.types import badges_of  # badges and tier, as the staff console shows them
 
         return badges_of(root.customer)
+
+    @staticmethod
+    def resolve_discount_group(root: CustomerView, _info):
+        from ..cardkinds.types import pos_group_of
+
+        return pos_group_of(root.customer)
 
     @staticmethod
     def of(view: CustomerView) -> CustomerView:

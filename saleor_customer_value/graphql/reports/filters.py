@@ -5,6 +5,7 @@ import graphene
 from ...error_codes import CustomerValueErrorCode as Code
 from ...reports import filters
 from ..core import error
+from django.utils.translation import gettext as _
 
 AMOUNT_LIMIT = Decimal("1E17")
 
@@ -25,11 +26,11 @@ def plain_filter(data):
             except Exception:
                 type_, pk = None, None
             if type_ != "User" or not str(pk).isdigit() or "\x00" in (global_id or ""):
-                raise error("customers", f"Couldn't resolve to a customer: {global_id}", Code.NOT_FOUND)
+                raise error("customers", _("Couldn't resolve to a customer: %(global_id)s") % {"global_id": global_id}, Code.NOT_FOUND)
             wanted.append(int(pk))
         user_pks = list(User.objects.filter(pk__in=wanted).values_list("pk", flat=True))
         if len(set(user_pks)) != len(set(wanted)):
-            raise error("customers", "Some of these customers do not exist.", Code.NOT_FOUND)
+            raise error("customers", _("Some of these customers do not exist."), Code.NOT_FOUND)
     for bound in ("gte", "lte"):
         value = (data.get("amount") or {}).get(bound)
         if value is None:
@@ -39,5 +40,5 @@ def plain_filter(data):
         except InvalidOperation:
             ok = False
         if not ok:
-            raise error("amount", f"{value} is not a usable amount.", Code.INVALID_AMOUNT)
+            raise error("amount", _("%(value)s is not a usable amount.") % {"value": value}, Code.INVALID_AMOUNT)
     return filters.to_plain(data, user_pks)

@@ -20,6 +20,7 @@ from ..core import (
     permission_denied,
 )
 from .types import Wallet, WalletView, money
+from django.utils.translation import gettext as _
 
 
 def _is_user(context) -> bool:
@@ -37,7 +38,7 @@ def _checkout(cls, info, checkout_id) -> CheckoutModel:
         not user.is_authenticated or checkout.user_id != user.pk
     ):
         raise error(
-            "checkout_id", f"Couldn't resolve to a node: {checkout_id}", Code.NOT_FOUND
+            "checkout_id", _("Couldn't resolve to a node: %(checkout_id)s") % {"checkout_id": checkout_id}, Code.NOT_FOUND
         )
     return checkout
 
@@ -69,11 +70,10 @@ class CheckoutWalletTopUpAdd(CustomerValueMutation):
         checkout = _checkout(cls, info, checkout_id)
         if checkout.user_id is None:
             raise permission_denied(
-                "Top-ups are credited to the buyer's wallet: attach the checkout to "
-                "your account first (checkoutCustomerAttach)."
+                _("Top-ups are credited to the buyer's wallet: attach the checkout to your account first (checkoutCustomerAttach).")
             )
         if amount is None:
-            raise InvalidAmount("The amount is not a number.")
+            raise InvalidAmount(_("The amount is not a number."))
         value = topups.add_to_checkout(
             checkout, amount, config.get_config(), info.context.discounts
         )

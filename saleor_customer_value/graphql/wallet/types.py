@@ -45,6 +45,7 @@ class WalletMovement(CountableDjangoObjectType):
     balance_after = graphene.Field(Money, description="Posted balance after it.")
     reason = LedgerReasonEnum(required=True)
     customer_note = graphene.String(description="Note shown to the customer.")
+    reason_label = graphene.String(required=True, description="The reason in the request's language.")
     order = graphene.Field("saleor.graphql.order.types.Order")
     reversal_of = graphene.Field(
         lambda: WalletMovement, description="The movement this one takes back (for a REVERSAL)."
@@ -74,6 +75,13 @@ class WalletMovement(CountableDjangoObjectType):
     @staticmethod
     def resolve_reason(root: Entry, _info):
         return root.transaction.reason
+
+    @staticmethod
+    def resolve_reason_label(root, _info):
+        from ...ledger.reasons import reason_label
+
+        return reason_label(root.transaction.reason)
+
 
     @staticmethod
     def resolve_customer_note(root: Entry, _info):

@@ -6,6 +6,7 @@ from ...models import WebhookDelivery
 from ...webhooks import dispatch
 from ..core import CustomerValueMutation, error, has_permissions, permission_denied
 from .types import CustomerValueWebhookDelivery
+from django.utils.translation import gettext as _
 
 
 class CustomerValueWebhookRedeliver(CustomerValueMutation):
@@ -37,10 +38,10 @@ class CustomerValueWebhookRedeliver(CustomerValueMutation):
         if kind == "CustomerValueWebhookDelivery" and str(pk).isdigit():
             delivery = WebhookDelivery.objects.filter(pk=int(pk)).select_related("webhook").first()
         if delivery is None:
-            raise error("id", f"Couldn't resolve to a node: {id}", Code.NOT_FOUND)
+            raise error("id", _("Couldn't resolve to a node: %(id)s") % {"id": id}, Code.NOT_FOUND)
         app = getattr(info.context, "app", None)
         if app and delivery.webhook.app_id != app.pk:
-            raise error("id", f"Couldn't resolve to a node: {id}", Code.NOT_FOUND)
+            raise error("id", _("Couldn't resolve to a node: %(id)s") % {"id": id}, Code.NOT_FOUND)
         if not app and not has_permissions(info.context, (WebhookPermissions.MANAGE_WEBHOOKS,)):
             raise permission_denied()
         return cls(delivery=dispatch.redeliver(delivery))

@@ -66,6 +66,9 @@ class Command(BaseCommand):
         create_demo_catalogue(self.stdout)
         lots.sync(points)  # projects the demo points into lots
         badge_rules.evaluate_customer(customer.pk, "demo data")  # 1,200 points: Silver
+        from ...partners import demo as network_demo
+
+        network_demo.seed(currency, self.stdout)  # city network (issue 12), its own shopper
         if options.get("json"):
             import json
 

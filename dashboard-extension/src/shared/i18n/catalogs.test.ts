@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import accountDe from "../../account/i18n/de.json";
 import accountEn from "../../account/i18n/en.json";
+import { staffCatalogs } from "../../staff/catalogs";
 import de from "./de.json";
 import en from "./en.json";
 
@@ -18,6 +19,7 @@ function sources(dir: string): string[] {
 const pairs: [string, Record<string, string>, Record<string, string>][] = [
   ["shared", en, de],
   ["account", accountEn, accountDe],
+  ["staff", staffCatalogs.en, staffCatalogs.de],
 ];
 
 describe("message catalogs", () => {
@@ -34,7 +36,7 @@ describe("message catalogs", () => {
     for (const file of sources(root)) {
       for (const match of readFileSync(file, "utf8").matchAll(/\bt\("([\w.]+)"/g)) used.add(match[1]);
     }
-    const missing = [...used].filter((key) => !(key in en) && !(key in accountEn));
+    const missing = [...used].filter((key) => !(key in en) && !(key in accountEn) && !(key in staffCatalogs.en));
     expect(missing).toEqual([]);
   });
 });

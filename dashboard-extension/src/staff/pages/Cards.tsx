@@ -4,10 +4,11 @@ import { useClient, useQuery } from "urql";
 import { ErrorList, NativeSelect, Notice, PageTitle, Panel, ProgressBar, RequirePermission, Table } from "../../shared/components";
 import { formatDate, formatDateTime } from "../../shared/format";
 import { useI18n } from "../../shared/i18n";
-import { CardBatchCreate, CardBatchExport, CardBatchPoll, CardBatches } from "../queries";
+import { CardBatchCreate, CardBatchExport, CardBatchPoll, CardBatchPrintFilePoll, CardBatches } from "../queries";
 
 // The API counts generated cards; the bar shows percent (100 only when all exist).
 const percent = (done: number, total: number) => (total ? Math.floor((100 * done) / total) : 0);
+const count = (n: number, locale: string) => n.toLocaleString(locale === "de" ? "de-DE" : "en-GB");
 
 export function CardsPage() {
   const { t } = useI18n();
@@ -32,6 +33,8 @@ function CardBatchesView() {
   const [errors, setErrors] = useState<any[] | null>(null);
   const [running, setRunning] = useState<{ id: string; progress: number; quantity: number; status: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  // The print PDF is built by a background task: its progress, per batch.
+  const [printing, setPrinting] = useState<{ id: string; processed: number; total: number; status: string; error?: string | null } | null>(null);
 
   // Follow the generation task: poll the batch until it is done or failed.
   useEffect(() => {
@@ -60,10 +63,28 @@ function CardBatchesView() {
     refetch({ requestPolicy: "network-only" });
   };
 
+  // Poll the PDF build; when it is done, ask for the download link again.
+  useEffect(() => {
+    if (!printing || printing.status === "DONE" || printing.status === "FAILED") return;
+    const timer = setTimeout(async () => {
+      const r = await client.query(CardBatchPrintFilePoll, { id: printing.id }, { requestPolicy: "network-only" }).toPromise();
+      const job = r.data?.cardBatch?.printFile;
+      if (!job) return;
+      setPrinting({ id: printing.id, ...job });
+      if (job.status === "DONE") download(printing.id, "PDF");
+    }, 700);
+    return () => clearTimeout(timer);
+  }, [printing, client]);
+
   const download = async (id: string, format: "CSV" | "PDF") => {
+    setErrors(null);
     const r = await client.mutation(CardBatchExport, { id, format }).toPromise();
-    const file = r.data?.cardBatchExport?.file;
-    if (!file) return setErrors(r.data?.cardBatchExport?.customerValueErrors ?? [{ message: r.error?.message }]);
+    const result = r.data?.cardBatchExport;
+    const file = result?.file;
+    if (!file && result?.printFile && !result.customerValueErrors.length) {
+      return setPrinting({ id, ...result.printFile });
+    }
+    if (!file) return setErrors(result?.customerValueErrors ?? [{ message: r.error?.message }]);
     const a = document.createElement("a");
     a.href = file.url;
     a.download = file.filename;
@@ -89,11 +110,18 @@ function CardBatchesView() {
           <Box display="flex" flexDirection="column" gap={2} data-testid="batch-progress" data-status={running.status}>
             <Text>{t(`cards.status.${running.status}`)}</Text>
             <ProgressBar value={percent(running.progress, running.quantity)} label={t("cards.progress")} />
-            <Text size={2} color="default2">{t("cards.generated", { done: running.progress, total: running.quantity })}</Text>
+            <Text size={2} color="default2">{t("cards.generated", { done: count(running.progress, locale), total: count(running.quantity, locale) })}</Text>
           </Box>
         )}
       </Panel>
       <Panel title={t("cards.batches")}>
+        {printing && (
+          <Box display="flex" flexDirection="column" gap={2} marginBottom={4} data-testid="print-progress" data-status={printing.status}>
+            <Text>{printing.status === "FAILED" ? t("cards.printFailed", { error: printing.error ?? "" }) : printing.status === "DONE" ? t("cards.printReady") : t("cards.printing")}</Text>
+            {printing.status !== "FAILED" && <ProgressBar value={percent(printing.processed, printing.total)} label={t("cards.progress")} />}
+            <Text size={2} color="default2">{t("cards.printed", { done: count(printing.processed, locale), total: count(printing.total, locale) })}</Text>
+          </Box>
+        )}
         {data?.cardBatches.length === 0 && <Notice>{t("cards.noBatches")}</Notice>}
         {data && data.cardBatches.length > 0 && (
           <Table head={[t("cards.batchName"), t("cards.kind"), t("cards.quantity"), t("cards.state"), t("cards.created"), t("cards.expires"), ""]} testId="batches">
@@ -101,7 +129,7 @@ function CardBatchesView() {
               <tr key={b.id} data-testid="batch-row">
                 <td>{b.name}</td>
                 <td>{t(`cards.kind.${b.kind}`)}</td>
-                <td className="num">{b.quantity.toLocaleString(locale === "de" ? "de-DE" : "en-GB")}</td>
+                <td className="num">{count(b.quantity, locale)}</td>
                 <td>{b.status === "DONE" || b.status === "FAILED" ? <span className={`cv-badge ${b.status}`}>{t(`cards.status.${b.status}`)}</span> : <ProgressBar value={percent(b.progress, b.quantity)} label={t("cards.progress")} />}</td>
                 <td>{formatDateTime(b.createdAt, locale)}</td>
                 <td>{formatDate(b.expiresAt, locale)}</td>

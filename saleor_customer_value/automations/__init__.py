@@ -1,0 +1,1 @@
+"""Segments, automation runs (actions on a segment) and periodic gifts (issue 14)."""
