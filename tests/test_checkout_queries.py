@@ -115,7 +115,8 @@ def test_a_customer_with_a_discount_group_adds_at_most_one_query(
     # then the group discount (4.00 of 2 x 20.00) costs one query more than a customer
     # without a group: the loyalty program with its lists, which the eligible basket
     # (shared with badge and points) needs; the group itself is read with the badges
+    # and the reservations (checkout_context, one statement)
     assert total_off.gross.amount == 45
     assert total_on.gross.amount == 41
-    assert first_on - first_off <= 3, (first_on, first_off)
+    assert first_on - first_off <= 2, (first_on, first_off)
     assert again_on == again_off
