@@ -93,7 +93,10 @@ def render(card: Card, fmt: str, shop_name: str = "") -> bytes:
     """A phone-wallet-sized card (see ``card_image``) in ``fmt``."""
     from . import card_image
 
-    expiry = card.expires_at.isoformat() if card.expires_at else "-"
+    from django.utils import formats
+
+    # In the active language (the download link carries the requester's).
+    expiry = formats.date_format(card.expires_at, "SHORT_DATE_FORMAT") if card.expires_at else "–"
     args = (qr(card), codes.formatted(card.code), holder_name(card), shop_name, expiry)
     return {"svg": card_image.svg, "png": card_image.png}.get(fmt, card_image.pdf)(*args)
 

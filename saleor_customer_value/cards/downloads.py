@@ -2,7 +2,9 @@
 signed URL valid for a few minutes; the view checks the signature and that the signer
 still holds MANAGE_CARDS, then streams the file (CSV row by row, the PDF from the
 export storage where its task wrote it)."""
+from django.conf import settings
 from django.core import signing
+from django.utils import translation
 from django.http import (
     FileResponse,
     HttpResponse,
@@ -79,8 +81,18 @@ CARD_SALT = "customer_value.card_file"
 CARD_MAX_AGE = 300
 
 
+def supported_language(code) -> str:
+    try:
+        return translation.get_supported_language_variant(code or "")
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
 def card_token_for(card, fmt: str, user) -> str:
-    return signing.dumps({"c": card.pk, "f": fmt, "u": user.pk}, salt=CARD_SALT)
+    # The language of the request that asked for the link: the file is rendered in it.
+    return signing.dumps(
+        {"c": card.pk, "f": fmt, "u": user.pk, "l": translation.get_language()}, salt=CARD_SALT
+    )
 
 
 def card_url_for(card, fmt: str, user) -> str:
@@ -105,7 +117,8 @@ def card_download(request, token):
     if card is None or data.get("f") not in digital.CONTENT_TYPES:
         return HttpResponseForbidden("Permission denied.")
     fmt = data["f"]
-    body = digital.render(card, fmt, shop_name=Site.objects.get_current().name)
+    with translation.override(supported_language(data.get("l"))):
+        body = digital.render(card, fmt, shop_name=Site.objects.get_current().name)
     response = HttpResponse(body, content_type=digital.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{digital.filename(card, fmt)}"'
     response["Cache-Control"] = "no-store, private"

@@ -17,7 +17,7 @@ from django.core.files import File
 from django.core.files.storage import FileSystemStorage, get_storage_class
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ..models import CardBatch, CardBatchFile, CardBatchStatus
 from . import exports, print_sheet
@@ -56,10 +56,19 @@ def request_pdf(batch: CardBatch) -> CardBatchFile:
 def _schedule(job: CardBatchFile):
     from .tasks import build_print_file_task
 
-    transaction.on_commit(lambda: build_print_file_task.delay(job.pk))
+    # The sheet is printed in the language of the staff member who asked for it.
+    language = translation.get_language()
+    transaction.on_commit(lambda: build_print_file_task.delay(job.pk, language))
 
 
-def build(job_id: int) -> CardBatchFile:
+def build(job_id: int, language: str = None) -> CardBatchFile:
+    from .downloads import supported_language
+
+    with translation.override(supported_language(language)):
+        return _build(job_id)
+
+
+def _build(job_id: int) -> CardBatchFile:
     """Write the PDF to a temporary file, then into the storage; progress is committed
     as it goes (the console polls it). A crashed build is started from the beginning
     by the next request (a PDF cannot be continued)."""

@@ -17,7 +17,7 @@ def expire_cards_task():
 
 
 @app.task
-def build_print_file_task(job_id):
+def build_print_file_task(job_id, language=None):
     from . import print_jobs
 
-    print_jobs.build(job_id)
+    print_jobs.build(job_id, language)

@@ -102,7 +102,9 @@ def test_the_pdf_card_renders(customer_api, customer_user, tmp_path):
     stream = pdf
     assert b"(Erika M) Tj" in stream
     assert codes.formatted(card.code)[:10].encode() in stream
-    assert f"Valid until {card.expires_at.isoformat()}".encode() in stream
+    from django.utils import formats
+
+    assert f"Valid until {formats.date_format(card.expires_at, 'SHORT_DATE_FORMAT')}".encode() in stream
     if shutil.which("pdftoppm"):
         path = tmp_path / "card.pdf"
         path.write_bytes(pdf)
@@ -110,6 +112,24 @@ def test_the_pdf_card_renders(customer_api, customer_user, tmp_path):
             ["pdftoppm", "-png", "-r", "50", str(path), str(tmp_path / "page")], check=True
         )
         assert list(tmp_path.glob("page*.png"))
+
+
+def test_the_card_files_follow_the_language_of_the_request(customer_api, customer_user):
+    class German(ApiClient):
+        def _headers(self):
+            return {**super()._headers(), "HTTP_ACCEPT_LANGUAGE": "de-DE,de;q=0.9"}
+
+    german = German(user=customer_user)
+    card_id = my_digital_card(german)["id"]
+    card = Card.objects.get()
+
+    pdf = fetch(download(german, card_id, "PDF")["file"]["url"]).content
+
+    # "Gültig bis 28.11.2029" (ü as an octal escape in the PDF's text), whatever the
+    # browser that opens the link sends
+    assert b"(G\\374ltig bis " + card.expires_at.strftime("%d.%m.%Y").encode() in pdf
+    english = fetch(download(customer_api, card_id, "PDF")["file"]["url"]).content
+    assert b"Valid until" in english
 
 
 def test_a_shopper_gets_no_link_for_somebody_elses_card(customer_api, other_customer):
