@@ -25,6 +25,7 @@ from typing import Dict, Optional
 
 import graphene
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -65,9 +66,19 @@ def points_changed(account: Account, last_entry_id: int):
     """Hook of ``lots.sync``: the account is locked and its new entries projected."""
     if account.customer_id is None:
         return
-    badges = _ranged_badges()
-    if not badges and not _retired_held():
-        return  # a shop without badges pays one or two small queries per posting
+    # One query: the active ranged badges and any retired badge still held by someone.
+    found = list(
+        Badge.objects.filter(
+            Q(is_active=True, min_points__isnull=False)
+            | Q(
+                is_active=False,
+                pk__in=CustomerBadge.objects.filter(status__in=CustomerBadgeStatus.HELD).values("badge_id"),
+            )
+        )
+    )
+    badges = [b for b in found if b.is_active and b.min_points is not None]
+    if not found:
+        return  # a shop without badges pays one small query per posting
     evaluate(account, cause="posting", entry_id=last_entry_id, badges=badges)
 
 

@@ -108,14 +108,20 @@ class GroupRates:
         return {listed: percent for _sub, (_level, percent, listed) in self.categories.items() if _sub == listed}
 
 
-def _query(user_id=None, customer_id=None, today=None, with_badges=False):
+def discounts_sql(user_id=None, customer_id=None, today=None, with_badges=True):
+    """(sql, named params) of the card discounts' rows; ``checkout_context`` runs it
+    inside the checkout's reservations statement (one query per request)."""
     where = "c.user_id = %(who)s" if customer_id is None else "m.customer_id = %(who)s"
     params = {
         "who": customer_id if customer_id is not None else user_id,
         "today": today or timezone.localdate(),
         "now": timezone.now(),
     }
-    sql = _SQL.format(where=where) + (_BADGES_SQL if with_badges else "")
+    return _SQL.format(where=where) + (_BADGES_SQL if with_badges else ""), params
+
+
+def _query(user_id=None, customer_id=None, today=None, with_badges=False):
+    sql, params = discounts_sql(user_id, customer_id, today, with_badges)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -185,8 +191,9 @@ class CustomerDiscounts:
 
 
 def customer_discounts(checkout) -> CustomerDiscounts:
-    """The checkout owner's group rates and discount badges: one query per request
-    (``checkout_context``), none for an anonymous checkout."""
+    """The checkout owner's group rates and discount badges: read once per request in
+    the reservations statement (``checkout_context.discount_rows``), none for an
+    anonymous checkout."""
     from .. import checkout_context
 
     if checkout.user_id is None:
@@ -194,7 +201,7 @@ def customer_discounts(checkout) -> CustomerDiscounts:
     context = checkout_context.for_checkout(checkout)
 
     def load():
-        rows = _query(user_id=checkout.user_id, with_badges=True)
+        rows = context.discount_rows  # read with the reservations, one statement
         return CustomerDiscounts(_rates_of(rows), _badges_of(rows), _promotion_of(rows))
 
     return context.cached(("cardkinds", "discounts", checkout.user_id), load)

@@ -17,6 +17,8 @@ migration 0004 (same locks, checks, rows and triggers; outside a transaction wit
 BEGIN/COMMIT); the ORM path below stays for reversals, holds and ``_lock_accounts``
 users, and is what ``cv_post`` mirrors.
 """
+import contextlib
+import contextvars
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -343,7 +345,10 @@ def _post_in_db(legs: List[Leg], posting: Posting, idem: Optional[IdempotencyKey
             txn.replayed = False
         return txn
 
-    if connection.in_atomic_block or not connection.get_autocommit():
+    covered = _COVERED.get()
+    if covered:  # the caller's own savepoint wraps exactly this posting (lots.credit)
+        _COVERED.set(False)
+    if (connection.in_atomic_block or not connection.get_autocommit()) and not covered:
         # Nested in the caller's transaction: a savepoint, as idempotency.run does.
         with db_transaction.atomic():
             return finish(execute())
@@ -351,6 +356,22 @@ def _post_in_db(legs: List[Leg], posting: Posting, idem: Optional[IdempotencyKey
     # the rows and the deferred checks commit or roll back together, without the two
     # round trips of BEGIN and COMMIT. A replay only reads committed rows.
     return finish(execute())
+
+
+_COVERED = contextvars.ContextVar("customer_value_post_covered", default=False)
+
+
+@contextlib.contextmanager
+def covered_by_savepoint():
+    """For a caller that has just opened its own ``transaction.atomic()`` (a savepoint
+    or the outermost transaction) around one posting and lets every error out of it:
+    the next fast-path posting skips its own savepoint pair (two round trips), since
+    a failure already rolls back to the caller's. Only that one posting is affected."""
+    token = _COVERED.set(True)
+    try:
+        yield
+    finally:
+        _COVERED.reset(token)
 
 
 def _post_orm(legs: List[Leg], posting: Posting, idem: Optional[IdempotencyKey]):

@@ -78,9 +78,11 @@ def _state(account: Account) -> PointsAccountState:
     return PointsAccountState.objects.get_or_create(account_id=account.pk)[0]
 
 
-def sync(account: Account) -> PointsAccountState:
-    """Project the account's entries that the lots have not seen yet."""
-    with transaction.atomic():
+def sync(account: Account, savepoint: bool = True) -> PointsAccountState:
+    """Project the account's entries that the lots have not seen yet. ``savepoint=False``
+    for a caller whose own atomic block ends right after (credit, debit): no second
+    savepoint pair."""
+    with transaction.atomic(savepoint=savepoint):
         _lock_account(account)
         state = _state(account)
         seen = state.last_entry_id
@@ -273,16 +275,18 @@ def credit(account: Account, points: int, posting: service.Posting, idem=None, s
     """``source`` (a system account code) pays the points; POINTS_ISSUED by default."""
     source = accounts.system_account(source or SystemAccountCode.POINTS_ISSUED, POINTS_UNIT)
     with transaction.atomic():
-        txn = service.transfer(source, account, points, posting, idem)
-        sync(account)
+        with service.covered_by_savepoint():  # this block's savepoint covers the posting
+            txn = service.transfer(source, account, points, posting, idem)
+        sync(account, savepoint=False)
     return txn
 
 
 def debit(account: Account, points: int, posting: service.Posting, idem=None, destination=None):
     target = accounts.system_account(destination or SystemAccountCode.POINTS_ISSUED, POINTS_UNIT)
     with transaction.atomic():
-        txn = service.transfer(account, target, points, posting, idem)
-        sync(account)
+        with service.covered_by_savepoint():  # this block's savepoint covers the posting
+            txn = service.transfer(account, target, points, posting, idem)
+        sync(account, savepoint=False)
     return txn
 
 

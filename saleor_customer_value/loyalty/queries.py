@@ -60,29 +60,58 @@ def view(customer: Optional[Customer]) -> PointsView:
     )
 
 
+def _balance_query(customer, now):
+    """The points account with, in the same statement, whether the lots' projection is
+    behind the ledger and the pending and overdue lot sums (issue 16: one query)."""
+    from django.db.models import Exists, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from ..models import PointsAccountState
+
+    last_seen = PointsAccountState.objects.filter(account_id=OuterRef(OuterRef("pk"))).values("last_entry_id")[:1]
+    behind = Entry.objects.filter(account_id=OuterRef("pk"), id__gt=Coalesce(Subquery(last_seen), 0))
+
+    def lot_sum(column, **where):
+        rows = (
+            PointsLot.objects.filter(account_id=OuterRef("pk"), **where)
+            .order_by()
+            .values("account_id")
+            .annotate(total=Sum(column))
+            .values("total")
+        )
+        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+    return (
+        Account.objects.filter(customer=customer, kind=AccountKind.POINTS)
+        .annotate(
+            lots_behind=Exists(behind),
+            pending_sum=lot_sum("points", status=LotStatus.PENDING),
+            overdue_sum=lot_sum("remaining", status=LotStatus.ACTIVE, expires_at__lte=now),
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 def balance(customer: Optional[Customer]) -> PointsView:
     """The numbers alone (no expiry list), for a till: the account, the projection
-    check, and pending + overdue points in one aggregate."""
-    account = None
-    if customer is not None:
-        account = Account.objects.filter(customer=customer, kind=AccountKind.POINTS).first()
+    check, and pending + overdue points in one statement; a second read only when the
+    lots were behind the ledger and had to be brought up to date."""
+    if customer is None:
+        return PointsView(customer, None)
+    account = _balance_query(customer, timezone.now())
     if account is None:
         return PointsView(customer, None)
-    if lots.catch_up(account):
-        account.refresh_from_db()
-    sums = PointsLot.objects.filter(account=account).aggregate(
-        pending=Sum("points", filter=Q(status=LotStatus.PENDING)),
-        overdue=Sum(
-            "remaining", filter=Q(status=LotStatus.ACTIVE, expires_at__lte=timezone.now())
-        ),
-    )
+    if account.lots_behind:
+        lots.sync(account)
+        account = _balance_query(customer, timezone.now())
     return PointsView(
         customer=customer,
         account=account,
         posted=int(account.posted),
         held=int(account.held),
-        pending=int(sums["pending"] or 0),
-        overdue=int(sums["overdue"] or 0),
+        pending=int(account.pending_sum or 0),
+        overdue=int(account.overdue_sum or 0),
     )
 
 

@@ -225,6 +225,8 @@ def _earn(who, amount, currency, receipt, note, actor, idem, program, result, re
     result.points = (
         int(txn.entries.get(account=account).amount) if getattr(txn, "replayed", False) else points
     )
+    if not getattr(txn, "replayed", False):
+        txn.customer_side = (Decimal(points), account.unit)  # the answer needs no re-read
     return result
 
 

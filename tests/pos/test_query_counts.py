@@ -30,12 +30,15 @@ mutation Sale($input: PosAmountInput!) {
   }
 }
 """
-LOOKUP_STATEMENTS = 6  # app, app permissions, card+customer+user, account, projection check, lot sums
-# 22 outside the test transaction (no outer savepoint pair), plus four of the badges
-# (issue 10): the customer's held badges for the earn multiplier (read twice), the active
-# ranges evaluated after the posting, and whether an inactive badge is still held;
-# plus one of the partner network (issue 12): the merchant the till books for.
-SALE_STATEMENTS = 29
+LOOKUP_STATEMENTS = 4  # app, app permissions, card+customer+user, account with projection check and lot sums
+# 18 outside the test transaction (no outer savepoint pair): app, permissions, card with
+# customer, program, the merchant the till books for (issue 12), the customer's held
+# badges for the earn multiplier (issue 10, read once), points + system account, the
+# posting, the lot sync (lock, state, new entries, lot, state) with the active ranged
+# badges and any retired badge still held (one query), and the answer's balance (the
+# account with its projection check and lot sums, one query). The points credit has one
+# savepoint pair (lots.credit's) around the posting and the lots.
+SALE_STATEMENTS = 20
 
 
 def statements(client, query, variables):

@@ -160,6 +160,16 @@ class PosBooking(graphene.ObjectType):
 
     @staticmethod
     def of(txn):
+        side = getattr(txn, "customer_side", None)  # set by the booking that just wrote it
+        if side is not None:
+            amount, unit = side
+            return PosBooking(
+                id=graphene.Node.to_global_id("LedgerTransaction", txn.pk),
+                reason=txn.reason,
+                amount=str(amount.quantize(Decimal(1).scaleb(-precision(unit)))),
+                unit=unit,
+                created=txn.created_at,
+            )
         entry = (
             txn.entries.exclude(account__kind="system").order_by("pk").first()
             or txn.entries.order_by("pk").first()
