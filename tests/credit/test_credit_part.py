@@ -159,19 +159,34 @@ def test_over_the_limit_is_refused_and_nothing_is_reserved(
 ):
     from ..conftest import ApiClient
 
-    # given a limit of 30.00 of which another checkout of the same customer holds 20.00
-    open_line(customer_user, "30.00")
-    first = credit_checkout(customer_api, variant, shipping_method)
-    assert apply(customer_api, first, "20.00")["customerValueErrors"] == []
-    second = credit_checkout(customer_api, variant, shipping_method)
+    import uuid
 
-    # when 10.01 more is put on credit, it is refused; 10.00 exactly fits
-    refused = apply(customer_api, second, "10.01")
+    from saleor_customer_value.credit import payments
+    from saleor_customer_value.ledger import accounts
+    from saleor_customer_value.ledger.actors import Actor
+    from saleor_customer_value.ledger.reasons import Reason, SystemAccountCode
+
+    # given a limit of 30.00: 10.00 owed, 10.00 reserved by another checkout
+    line = open_line(customer_user, "30.00")
+    payments.purchase(
+        accounts.customer_for_user(customer_user), "EUR", "10.00", Actor.system("tests"),
+        service.References(external_reference="till"), customer_note="earlier",
+    )
+    service.place_hold(
+        line.account, accounts.system_account(SystemAccountCode.CREDIT_SALES, "EUR"), "10.00",
+        Reason.CREDIT_PURCHASE, expires_at=timezone.now() + timezone.timedelta(minutes=30),
+        refs=service.References(checkout_token=uuid.uuid4()),
+    )
+    first = credit_checkout(customer_api, variant, shipping_method)
+
+    # when 10.01 is put on credit, it is refused; 10.00 exactly fits
+    refused = apply(customer_api, first, "10.01")
     assert codes(refused) == ["CREDIT_LIMIT_EXCEEDED"]
-    assert gross(customer_api, second) == 45.0
-    assert credit_account(customer_user).held == Decimal("20.000")
-    assert codes(apply(customer_api, second, "10.00")) == []
+    assert gross(customer_api, first) == 45.0
+    assert credit_account(customer_user).held == Decimal("10.000")
+    assert codes(apply(customer_api, first, "10.00")) == []
     assert credit_account(customer_user).available == Decimal("0")
+    assert gross(customer_api, first) == 35.0
 
     # and another customer cannot touch the checkout
     other = apply(ApiClient(user=other_customer), first, "1.00")
