@@ -214,7 +214,7 @@ class CheckoutCreditPaymentToken(CustomerValueMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info, checkout_id):
-        checkout = owned_checkout(cls, info, checkout_id, what="pay later")
+        checkout = owned_checkout(cls, info, checkout_id, what=_("pay later"))
         line = lines.require_line(
             accounts.customer_for_user(info.context.user), checkout.currency
         )
