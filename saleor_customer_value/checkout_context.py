@@ -8,7 +8,8 @@ plugin's queries (issue 16). ``for_checkout(checkout)`` returns one ``CheckoutCo
 per checkout instance and request that loads each part once, when first used:
 
 - ``holds`` (one query): the checkout's pending reservations with their accounts and
-  the points reservation row; ``wallet_hold`` and ``points_reservation`` pick from them
+  the points reservation row; ``wallet_hold``, ``credit_hold`` and
+  ``points_reservation`` pick from them
   (still checking the expiry time on every use);
 - ``program`` (one query, only when points are applied): the loyalty program with the
   ids of its include/exclude lists;
@@ -182,6 +183,17 @@ class CheckoutContext:
 
         for hold in self._live():
             if hold.reason == Reason.CHECKOUT_PAYMENT and hold.account.kind == AccountKind.WALLET:
+                return hold
+        return None
+
+    @property
+    def credit_hold(self):
+        """The part paid on the credit line (``credit.checkout``)."""
+        from .ledger.reasons import Reason
+        from .models import AccountKind
+
+        for hold in self._live():
+            if hold.reason == Reason.CREDIT_PURCHASE and hold.account.kind == AccountKind.CREDIT:
                 return hold
         return None
 

@@ -15,6 +15,7 @@ from .badges import perks as badge_perks
 from .cardkinds import chain as discount_chain
 from .cardkinds import groups as discount_groups
 from .cardkinds import promotion as wallet_promotion
+from .credit import checkout as credit_checkout
 from .loyalty import actions as loyalty_actions
 from .loyalty import checkout as points_checkout
 from .loyalty import orders as loyalty_orders
@@ -52,9 +53,11 @@ class CustomerValuePlugin(BasePlugin):
             return previous_value
         # The discounts in their documented order (ARCHITECTURE.md): discount group,
         # badge, points, wallet-payment promotion, each a real discount (net and
-        # gross); then the wallet pays part of what is left (a means of payment).
+        # gross); then the wallet pays part of what is left and the credit line part
+        # of the rest (means of payment).
         discounted = discount_chain.before_wallet(checkout, lines, discounts, previous_value)
-        return wallet_checkout.lowered_total(checkout, discounted)
+        after_wallet = wallet_checkout.lowered_total(checkout, discounted)
+        return credit_checkout.lowered_total(checkout, after_wallet)
 
     def preprocess_order_creation(self, checkout, discounts, previous_value):
         if not self.active:
@@ -69,6 +72,7 @@ class CustomerValuePlugin(BasePlugin):
         points_checkout.prepare_order(checkout, discounts, manager)
         wallet_promotion.prepare_order(checkout, discounts, manager)
         wallet_checkout.prepare_order(checkout, discounts, manager)
+        credit_checkout.prepare_order(checkout, discounts, manager)
         return previous_value
 
     def customer_created(self, customer, previous_value):
@@ -87,6 +91,7 @@ class CustomerValuePlugin(BasePlugin):
         points_checkout.record_on_order(order)
         wallet_promotion.record_on_order(order)
         wallet_checkout.record_on_order(order)
+        credit_checkout.record_on_order(order)
         order_id = order.pk
         transaction.on_commit(lambda: orders.order_created_committed(order_id))
         return previous_value

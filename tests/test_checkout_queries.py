@@ -120,3 +120,34 @@ def test_a_customer_with_a_discount_group_adds_at_most_one_query(
     assert total_on.gross.amount == 41
     assert first_on - first_off <= 2, (first_on, first_off)
     assert again_on == again_off
+
+
+CREDIT_APPLY = """
+mutation($id: ID!, $amount: Decimal) {
+  checkoutCreditApply(checkoutId: $id, amount: $amount) { customerValueErrors { code message } }
+}
+"""
+
+
+def test_a_credit_part_adds_no_query_of_its_own(
+    customer_api, customer_user, program, variant, shipping_method, german_vat
+):
+    from .credit.conftest import open_line
+
+    # given a checkout with 20.00 of its 45.00 put on the credit line
+    open_line(customer_user, "100.00")
+    checkout = ready_checkout(customer_api, variant, shipping_method)
+    applied = customer_api.execute(CREDIT_APPLY, {"id": checkout["id"], "amount": 20})
+    assert applied["checkoutCreditApply"]["customerValueErrors"] == []
+    on, off = managers()
+
+    # when its total is calculated with and without the plugin
+    total_on, first_on, again_on = count_total(on, checkout["token"])
+    total_off, first_off, again_off = count_total(off, checkout["token"])
+
+    # then the credit part lowers the total and is read with the other reservations:
+    # the same budget as a checkout with nothing applied (reservations, card discounts)
+    assert total_off.gross.amount == 45
+    assert total_on.gross.amount == 25
+    assert first_on - first_off <= 2, (first_on, first_off)
+    assert again_on == again_off

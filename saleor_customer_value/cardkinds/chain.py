@@ -6,9 +6,12 @@
 4. points discount (``loyalty.checkout``)
 5. wallet-payment promotion (``promotion``)
 6. wallet (``wallet.checkout.lowered_total``, a means of payment, not a discount)
+7. credit line part (``credit.checkout.lowered_total``, a means of payment too: it pays
+   what the wallet leaves)
 
 ``before_wallet`` is what ``calculate_checkout_total`` passes to the wallet and what
-the wallet's apply/prepare cap the wallet part by, so both always agree.
+the wallet's apply/prepare cap the wallet part by, so both always agree; the credit
+part is capped by that total less the wallet part (``credit.checkout.total_before_credit``).
 """
 from dataclasses import dataclass
 

@@ -177,10 +177,15 @@ def refund_response(payment_information, actor=None) -> GatewayResponse:
 # --- payment records for the wallet part of split payments ---------------------------
 
 
-def record_wallet_payment(order, amount: Decimal, txn: LedgerTransaction) -> Payment:
+def record_wallet_payment(
+    order, amount: Decimal, txn: LedgerTransaction, gateway: str = WALLET_GATEWAY_ID
+) -> Payment:
+    """A fully charged Saleor payment for the part ``txn`` paid (the wallet's, or with
+    ``gateway`` the credit line's: ``credit.checkout``), so that Saleor's paid/refunded
+    bookkeeping sees it and a refund reaches the gateway that paid."""
     billing = order.billing_address
     payment = Payment.objects.create(
-        gateway=WALLET_GATEWAY_ID,
+        gateway=gateway,
         is_active=True,
         order=order,
         token=f"ledger:{txn.pk}",

@@ -4,9 +4,10 @@ till pays on credit [USE_POS]. Thin adapters over ``credit/``."""
 import graphene
 from django.conf import settings
 from django.utils.translation import gettext as _
+from saleor.graphql.checkout.types import Checkout
 from saleor.graphql.core.scalars import Decimal
 
-from ...credit import lines, payments, statements
+from ...credit import checkout as credit_checkout, lines, payments, statements
 from ...ledger import accounts
 from ...ledger.amounts import validate_currency
 from ...ledger.reasons import Reason
@@ -23,7 +24,14 @@ from ..core import (
 from ..ledger.types import LedgerTransaction
 from ..pos.mutations import PosAmountInput, PosMutation, identify
 from ..pos.types import Money, result_money
-from .types import CreditLimitChange, CreditLine, CreditLineStatusEnum, CreditStatement
+from ..wallet.types import money
+from .types import (
+    CheckoutCreditPayment,
+    CreditLimitChange,
+    CreditLine,
+    CreditLineStatusEnum,
+    CreditStatement,
+)
 
 MANAGE_CREDIT = CustomerValuePermissions.MANAGE_CREDIT
 
@@ -206,7 +214,7 @@ class CheckoutCreditPaymentToken(CustomerValueMutation):
 
     @classmethod
     def perform_mutation(cls, _root, info, checkout_id):
-        checkout = owned_checkout(cls, info, checkout_id, what="pay later")
+        checkout = owned_checkout(cls, info, checkout_id, what=_("pay later"))
         line = lines.require_line(
             accounts.customer_for_user(info.context.user), checkout.currency
         )
@@ -218,6 +226,78 @@ class CheckoutCreditPaymentToken(CustomerValueMutation):
             gateway=payments.CREDIT_GATEWAY_ID,
             credit_line=_fresh(line),
         )
+
+
+def checkout_credit_payment(info, checkout):
+    application = credit_checkout.current(
+        checkout, list(checkout), info.context.discounts, info.context.plugins
+    )
+    line = lines.find_line(accounts.customer_for_user(checkout.user), checkout.currency)
+    available = max(line.account.available, 0) if line else 0
+    return CheckoutCreditPayment(
+        applied=application.applied,
+        total_before_credit=application.total_before,
+        remaining=application.remaining,
+        available=money(available, checkout.currency),
+        reserved_until=application.hold.expires_at if application.hold else None,
+    )
+
+
+class CheckoutCreditApply(CustomerValueMutation):
+    checkout = graphene.Field(Checkout)
+    credit_payment = graphene.Field(CheckoutCreditPayment)
+
+    class Arguments:
+        checkout_id = graphene.ID(required=True)
+        amount = Decimal(
+            description=(
+                "Amount to pay on the credit line; omit for everything left to pay "
+                "(up to the available credit)."
+            )
+        )
+        idempotency_key = IDEMPOTENCY_KEY_ARGUMENT
+
+    class Meta:
+        description = (
+            "Pay part of the caller's checkout on their credit line (billed later); the "
+            "rest is paid with any gateway. The amount is reserved against the limit now "
+            "and lowers the checkout total; applying again replaces it. Refused with "
+            "NO_CREDIT_LINE, CREDIT_LINE_SUSPENDED, OVERDUE, CREDIT_LIMIT_EXCEEDED, or "
+            "STORED_VALUE_ON_CREDIT for carts with wallet top-ups or gift vouchers."
+        )
+
+    @classmethod
+    def perform_mutation(cls, _root, info, checkout_id, amount=None, idempotency_key=None):
+        checkout = owned_checkout(cls, info, checkout_id, what=_("pay later"))
+        credit_checkout.apply(
+            checkout,
+            list(checkout),
+            info.context.discounts,
+            info.context.plugins,
+            amount=amount,
+            idem=make_key(info, idempotency_key),
+        )
+        return cls(checkout=checkout, credit_payment=checkout_credit_payment(info, checkout))
+
+
+class CheckoutCreditRemove(CustomerValueMutation):
+    checkout = graphene.Field(Checkout)
+    credit_payment = graphene.Field(CheckoutCreditPayment)
+
+    class Arguments:
+        checkout_id = graphene.ID(required=True)
+
+    class Meta:
+        description = (
+            "Stop paying part of the caller's checkout on the credit line (releases the "
+            "reservation)."
+        )
+
+    @classmethod
+    def perform_mutation(cls, _root, info, checkout_id):
+        checkout = owned_checkout(cls, info, checkout_id, what=_("pay later"))
+        credit_checkout.remove(checkout)
+        return cls(checkout=checkout, credit_payment=checkout_credit_payment(info, checkout))
 
 
 class PosCreditPay(PosMutation):
@@ -255,7 +335,9 @@ class PosCreditPay(PosMutation):
 
 
 __all__ = [
+    "CheckoutCreditApply",
     "CheckoutCreditPaymentToken",
+    "CheckoutCreditRemove",
     "CreditCycleClose",
     "CreditLimitUpdate",
     "CreditLineCreate",

@@ -6,7 +6,9 @@ from ...models import CreditLine as Model
 from ...permissions import CustomerValuePermissions
 from ..inputs import node_or_none
 from .mutations import (
+    CheckoutCreditApply,
     CheckoutCreditPaymentToken,
+    CheckoutCreditRemove,
     CreditCycleClose,
     CreditLimitUpdate,
     CreditLineCreate,
@@ -56,4 +58,6 @@ class CreditMutations(graphene.ObjectType):
     credit_cycle_close = CreditCycleClose.Field()
     credit_payment_record = CreditPaymentRecord.Field()
     checkout_credit_payment_token = CheckoutCreditPaymentToken.Field()
+    checkout_credit_apply = CheckoutCreditApply.Field()
+    checkout_credit_remove = CheckoutCreditRemove.Field()
     pos_credit_pay = PosCreditPay.Field()

@@ -194,3 +194,22 @@ class CreditLine(graphene.ObjectType):
         if not _is_staff(info):
             return None
         return list(root.limit_changes.select_related("line", "actor_user", "actor_app"))
+
+
+class CheckoutCreditPayment(graphene.ObjectType):
+    applied = graphene.Field(
+        Money, required=True, description="Paid on the credit line (billed later)."
+    )
+    total_before_credit = graphene.Field(
+        Money, required=True, description="The total after discounts and the wallet part."
+    )
+    remaining = graphene.Field(
+        Money, required=True, description="What is left to pay with another gateway."
+    )
+    available = graphene.Field(
+        Money, required=True, description="Credit still available on the line."
+    )
+    reserved_until = graphene.DateTime(description="When the reservation lapses.")
+
+    class Meta:
+        description = "The credit line part of a checkout's payment."
