@@ -157,6 +157,14 @@ def prepare_order(checkout, discounts, manager):
     """Before the external payment: pin the reservation and tell the order about it."""
     hold = pending_hold(checkout)
     if hold is None:
+        # An earlier attempt may have pinned a reservation that has since been removed
+        # or has expired: the order must not try to post it after the card is charged.
+        metadata = checkout.private_metadata or {}
+        if APPLIED_KEY in metadata or HOLD_KEY in metadata:
+            metadata.pop(APPLIED_KEY, None)
+            metadata.pop(HOLD_KEY, None)
+            checkout.private_metadata = metadata
+            checkout.save(update_fields=["private_metadata"])
         return
     lines = list(checkout)
     total = total_before_wallet(checkout, lines, discounts, manager).gross.amount

@@ -312,3 +312,36 @@ def test_my_wallet_has_no_holds_once_the_checkout_releases_them(customer_api, er
     # then nothing is held and nothing explained
     wallet = customer_api.execute(MY_HOLDS)["myWallet"]
     assert wallet == {"balance": {"held": {"amount": 0.0}}, "holds": []}
+
+
+def test_a_reservation_pinned_by_an_earlier_attempt_and_removed_since_is_not_posted(
+    customer_api, erika_wallet, variant, shipping_method
+):
+    from saleor.checkout.models import Checkout
+
+    from saleor_customer_value.wallet import checkout as wallet_checkout
+
+    # given a completion attempt that pinned a 20.00 reservation and then failed
+    checkout = ready_checkout(customer_api, variant, shipping_method)
+    apply(customer_api, checkout, 20)
+    hold = Hold.objects.get(status=HoldStatus.PENDING)
+    row = Checkout.objects.get(token=checkout["token"])
+    row.store_value_in_private_metadata(
+        {wallet_checkout.APPLIED_KEY: "20.00", wallet_checkout.HOLD_KEY: str(hold.pk)}
+    )
+    row.save(update_fields=["private_metadata"])
+    # and the shopper removed the wallet afterwards
+    customer_api.execute(REMOVE, {"id": checkout["id"]})
+
+    # when the whole total is paid by card and the checkout completed
+    assert pay(customer_api, checkout, 45.0)["paymentErrors"] == []
+    result = complete(customer_api, checkout)
+
+    # then the order exists, paid by the card alone, and the wallet is untouched
+    assert result["checkoutErrors"] == [], result
+    order = Order.objects.get()
+    assert order.total.gross.amount == Decimal("45.00")
+    assert [p.gateway for p in Payment.objects.filter(order=order)] == ["mirumee.payments.dummy"]
+    erika_wallet.refresh_from_db()
+    assert erika_wallet.posted == Decimal("30.000")
+    assert "customer_value.wallet_paid" not in (order.metadata or {})
