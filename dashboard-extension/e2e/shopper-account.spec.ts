@@ -281,6 +281,7 @@ test("pay later: limit, used, available and the statements with their PDF and CS
   await expect(page.getByTestId("credit-limit")).toHaveText(euro(line.limit.amount));
   await expect(page.getByTestId("credit-owed")).toHaveText(euro(line.owed.amount));
   await expect(page.getByTestId("credit-overdue")).toHaveCount(line.overdue ? 1 : 0);
+  await expect(page.getByTestId("credit-used")).toHaveText(`${euro(line.limit.amount - line.available.amount)} of ${euro(line.limit.amount)} in use`);
   const rows = page.getByTestId("credit-statement");
   await expect(rows).toHaveCount(line.statements.length);
   const first = line.statements[0];
@@ -333,7 +334,7 @@ test("German: partner cards, Später bezahlen and E-Mail-Einstellungen with Germ
   await page.getByTestId("nav-card").click();
   await expect(page.getByRole("heading", { name: "Meine Partnerkarten" })).toBeVisible();
   await expect(page.getByTestId("plan-points").first()).toHaveText(pts(mine[0].points, "de-DE"));
-  await expect(page.getByTestId("plan-reward-state").first()).toHaveText(`${pts(mine[0].rewards[0].pointsMissing, "de-DE")} fehlen`);
+  await expect(page.getByTestId("plan-reward-state").first()).toHaveText(`Noch ${pts(mine[0].rewards[0].pointsMissing, "de-DE")}`);
   await page.getByTestId("partner-plans").scrollIntoViewIfNeeded();
   await shot(page, "account-10-german-partner-plans");
   await expect(page.getByTestId("nav-credit")).toHaveText("Später bezahlen");

@@ -30,6 +30,8 @@ function CreditLine({ line }: { line: Line }) {
   const client = useClient();
   const money = (m: Money) => formatMoney(m.amount, m.currency, locale);
   const state = lineState(line);
+  // A period that began and ended on the same day reads as that day.
+  const period = (start: string, end: string) => (start === end ? start : t("acc.credit.period", { start, end }));
   const late = line.statements.filter((s) => statementState(s) === "overdue");
 
   // The links are signed for ten minutes: a click asks for fresh ones first, so a page
@@ -65,6 +67,9 @@ function CreditLine({ line }: { line: Line }) {
           <div className="acc-big" data-testid="credit-available">{money(line.available)}</div>
         </div>
         <ProgressBar value={usedPercent(line.limit.amount, line.available.amount)} label={t("acc.credit.usedShare")} />
+        <span className="acc-muted" data-testid="credit-used">
+          {t("acc.credit.usedOf", { used: money({ amount: remaining(line.limit.amount, line.available.amount), currency: line.currency }), limit: money(line.limit) })}
+        </span>
         <ul className="acc-list" data-testid="credit-figures">
           <li><span>{t("acc.credit.limit")}</span><span className="amount" data-testid="credit-limit">{money(line.limit)}</span></li>
           <li><span>{t("acc.credit.owed")}</span><span className="amount" data-testid="credit-owed">{money(line.owed)}</span></li>
@@ -88,15 +93,15 @@ function CreditLine({ line }: { line: Line }) {
                   <strong>{t("acc.credit.statement", { number: s.number })}</strong>
                   <span className={`amount${st === "overdue" ? " neg" : ""}`} data-testid="statement-due-amount">{money(s.amountDue)}</span>
                 </div>
-                <span className="acc-muted">{t("acc.credit.period", { start: formatDate(s.periodStart, locale), end: formatDate(s.periodEnd, locale) })}</span>
+                <span className="acc-muted" data-testid="statement-period">{period(formatDate(s.periodStart, locale), formatDate(s.periodEnd, locale))}</span>
                 <span data-testid="statement-state" style={st === "overdue" ? { color: "#991b1b", fontWeight: 600 } : undefined}>
                   {st === "paid" ? t("acc.credit.paid")
                     : st === "overdue" ? t("acc.credit.statementOverdue", { date: formatDate(s.dueDate, locale), amount: money({ amount: remaining(s.amountDue.amount, s.paidAmount.amount), currency: s.amountDue.currency }) })
                     : t("acc.credit.due", { date: formatDate(s.dueDate, locale), amount: money({ amount: remaining(s.amountDue.amount, s.paidAmount.amount), currency: s.amountDue.currency }) })}
                 </span>
                 <div className="acc-row">
-                  <a className="acc-btn secondary" href={s.pdfUrl} onClick={(e) => download(e, s.id, "pdf")} data-testid="statement-pdf">{t("acc.credit.pdf")}</a>
-                  <a className="acc-btn secondary" href={s.csvUrl} onClick={(e) => download(e, s.id, "csv")} data-testid="statement-csv">{t("acc.credit.csv")}</a>
+                  <a className="acc-btn secondary" href={s.pdfUrl} onClick={(e) => download(e, s.id, "pdf")} aria-label={t("acc.credit.downloadAs", { number: s.number, format: "PDF" })} data-testid="statement-pdf">{t("acc.credit.pdf")}</a>
+                  <a className="acc-btn secondary" href={s.csvUrl} onClick={(e) => download(e, s.id, "csv")} aria-label={t("acc.credit.downloadAs", { number: s.number, format: "CSV" })} data-testid="statement-csv">{t("acc.credit.csv")}</a>
                 </div>
               </li>
             );
