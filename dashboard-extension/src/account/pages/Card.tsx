@@ -166,8 +166,8 @@ function PartnerPlans() {
             <ul className="acc-list" aria-label={t("acc.plans.rewards", { merchant: plan.merchantName })}>
               {plan.rewards.map((r) => (
                 <li key={r.id} data-testid="plan-reward">
-                  <span>{r.name} <span className="acc-muted">· {formatPoints(r.points, locale)}</span></span>
-                  <span className={(r.pointsMissing ?? 0) > 0 ? "acc-muted" : "amount pos"} data-testid="plan-reward-state">
+                  <span>{r.name} <span className="acc-muted acc-nowrap">· {formatPoints(r.points, locale)}</span></span>
+                  <span className={`acc-nowrap ${(r.pointsMissing ?? 0) > 0 ? "acc-muted" : "amount pos"}`} style={{ marginLeft: "auto" }} data-testid="plan-reward-state">
                     {(r.pointsMissing ?? 0) > 0 ? t("acc.rewards.missing", { points: formatPoints(r.pointsMissing ?? 0, locale) }) : t("acc.plans.ready", { merchant: plan.merchantName })}
                   </span>
                 </li>
