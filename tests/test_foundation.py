@@ -194,6 +194,8 @@ def test_demo_data_command_is_idempotent(db):
     # at the cinema - 4.00 at the museum; 300 + 12 (bakery plan, 1 per 2.00) - 100 redeemed
     assert first[("citycard@example.com", "wallet", "EUR")] == Decimal("93.500")
     assert first[("citycard@example.com", "points", "PTS")] == Decimal("212.000")
-    assert len(first) == 12  # the shopper, four more customers and the city card shopper
+    # the shopper's credit line ("pay later", 45.80 billed + 18.40 open), nothing else
+    assert first[("shopper@example.com", "credit", "EUR")] == Decimal("-64.200")
+    assert len(first) == 13  # the shopper (3), four more customers and the city card shopper
     program = get_program()
     assert (program.enabled, program.earn_points, program.earn_amount) == (True, 10, Decimal("5.00"))

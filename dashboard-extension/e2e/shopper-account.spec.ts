@@ -2,26 +2,28 @@ import { APIRequestContext, expect, Page, test } from "@playwright/test";
 import jsQR from "jsqr";
 import { readFileSync } from "node:fs";
 import { PNG } from "pngjs";
-import { api, demo, SHOTS } from "./helpers";
+import { api, demo, shot, SHOTS } from "./helpers";
 
 // The shopper's customer area (/account/customer-value/) against the real shop with the
 // demo data of bin/test-console; the demo shopper is shopper@example.com.
 const ACCOUNT = "/account/customer-value/";
 const SHOPPER = { email: "shopper@example.com", password: "shopper-demo" };
 const OTHER = "anna.berg@example.com";
+// The city network's demo shopper: a member of the bakery's plan by a sale there, no credit line.
+const CITYCARD = { email: "citycard@example.com", password: "citycard-demo" };
 
 test.describe.configure({ mode: "serial" });
 
 const asShopper = (request: APIRequestContext, query: string, variables: Record<string, unknown> = {}) =>
   api(request, query, variables, SHOPPER.email, SHOPPER.password);
 
-async function loginShopper(page: Page, locale = "en") {
+async function loginShopper(page: Page, locale = "en", who = SHOPPER) {
   await page.addInitScript((l) => localStorage.setItem("cv.locale", l), locale);
   await page.goto(ACCOUNT);
-  await page.getByTestId("login-email").fill(SHOPPER.email);
-  await page.getByTestId("login-password").fill(SHOPPER.password);
+  await page.getByTestId("login-email").fill(who.email);
+  await page.getByTestId("login-password").fill(who.password);
   await page.getByTestId("login-submit").click();
-  await expect(page.getByTestId("current-user")).toHaveText(SHOPPER.email);
+  await expect(page.getByTestId("current-user")).toHaveText(who.email);
 }
 
 async function userId(request: APIRequestContext, email: string): Promise<string> {
@@ -225,4 +227,127 @@ test("another shopper's data is never reachable, whatever the URL or the request
     const answer = await ask(query, { id: otherId });
     expect(answer.errors?.[0]?.message, query).toMatch(/permission/i);
   }
+});
+
+const PLANS = `{ myPartnerPlans { merchantName points rewards { name points pointsMissing } } }`;
+const pts = (n: number, locale = "en-GB") => `${new Intl.NumberFormat(locale).format(n)} ${locale === "de-DE" ? "Punkte" : "points"}`;
+
+test("partner card plans: the merchants whose plans the shopper joined, points per plan, rewards still missing", async ({ page, request }) => {
+  // the demo shopper joined the bakery's plan (no points there yet)
+  const mine = (await asShopper(request, PLANS)).myPartnerPlans;
+  expect(mine.map((p: any) => p.merchantName)).toEqual(["Demo Bakery"]);
+  await loginShopper(page);
+  await page.getByTestId("nav-card").click();
+  const plans = page.getByTestId("partner-plan");
+  await expect(plans).toHaveCount(mine.length);
+  await expect(plans.first().getByTestId("plan-merchant")).toHaveText("Demo Bakery");
+  await expect(plans.first().getByTestId("plan-points")).toHaveText(pts(mine[0].points));
+  const coffee = plans.first().getByTestId("plan-reward").filter({ hasText: "Coffee to go" });
+  await expect(coffee.getByTestId("plan-reward-state")).toHaveText(`${pts(mine[0].rewards[0].pointsMissing)} missing`);
+  await page.getByTestId("partner-plans").scrollIntoViewIfNeeded();
+  await shot(page, "account-06-partner-plans");
+
+  // the city card shopper collected points at the bakery: a reward is ready, the next one shows what is missing
+  const theirs = (await api(request, PLANS, {}, CITYCARD.email, CITYCARD.password)).myPartnerPlans;
+  const bakery = theirs.find((p: any) => p.merchantName === "Demo Bakery");
+  expect(bakery.points).toBeGreaterThan(0);
+  const context = await page.context().browser()!.newContext({ baseURL: new URL(page.url()).origin });
+  const other = await context.newPage();
+  await loginShopper(other, "en", CITYCARD);
+  // no credit line: no "Pay later" in the menu
+  await expect(other.getByTestId("nav-settings")).toBeVisible();
+  await expect(other.getByTestId("nav-credit")).toHaveCount(0);
+  await other.getByTestId("nav-card").click();
+  const plan = other.getByTestId("partner-plan").filter({ hasText: "Demo Bakery" });
+  await expect(plan.getByTestId("plan-points")).toHaveText(pts(bakery.points));
+  for (const reward of bakery.rewards) {
+    await expect(plan.getByTestId("plan-reward").filter({ hasText: reward.name }).getByTestId("plan-reward-state"))
+      .toHaveText(reward.pointsMissing > 0 ? `${pts(reward.pointsMissing)} missing` : "Redeem at Demo Bakery");
+  }
+  expect(bakery.rewards.some((r: any) => r.pointsMissing === 0)).toBe(true);
+  await plan.scrollIntoViewIfNeeded();
+  await shot(other, "account-07-partner-plans-points");
+  await context.close();
+});
+
+const CREDIT = `{ myCreditLines { limit { amount } owed { amount } available { amount } overdue statements { number amountDue { amount } paidAmount { amount } dueDate status } } }`;
+
+test("pay later: limit, used, available and the statements with their PDF and CSV", async ({ page, request }) => {
+  const [line] = (await asShopper(request, CREDIT)).myCreditLines;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await loginShopper(page);
+  await page.getByTestId("nav-credit").click();
+  await expect(page.getByTestId("credit-available")).toHaveText(euro(line.available.amount));
+  await expect(page.getByTestId("credit-limit")).toHaveText(euro(line.limit.amount));
+  await expect(page.getByTestId("credit-owed")).toHaveText(euro(line.owed.amount));
+  await expect(page.getByTestId("credit-overdue")).toHaveCount(line.overdue ? 1 : 0);
+  await expect(page.getByTestId("credit-used")).toHaveText(`${euro(line.limit.amount - line.available.amount)} of ${euro(line.limit.amount)} in use`);
+  const rows = page.getByTestId("credit-statement");
+  await expect(rows).toHaveCount(line.statements.length);
+  const first = line.statements[0];
+  const row = rows.first();
+  await expect(row).toContainText(`Statement no. ${first.number}`);
+  const due = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium" }).format(new Date(`${first.dueDate}T00:00:00`));
+  await expect(row.getByTestId("statement-state")).toHaveText(`${euro(first.amountDue.amount - first.paidAmount.amount)} to pay by ${due}`);
+  await shot(page, "account-08-pay-later-phone");
+
+  const [pdf] = await Promise.all([page.waitForEvent("download"), row.getByTestId("statement-pdf").click()]);
+  expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
+  expect(readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe("%PDF-");
+  const [csv] = await Promise.all([page.waitForEvent("download"), row.getByTestId("statement-csv").click()]);
+  expect(csv.suggestedFilename()).toMatch(/\.csv$/);
+  expect(readFileSync((await csv.path())!, "utf8").length).toBeGreaterThan(20);
+});
+
+const PREFS = `{ myNotificationPreferences { language marketingOptOut transactionalOptOut } }`;
+
+test("e-mail settings: language and the two opt-outs are saved and shown again", async ({ page, request }) => {
+  await loginShopper(page);
+  await page.getByTestId("nav-settings").click();
+  const form = page.getByTestId("settings-form");
+  await expect(form.getByTestId("settings-marketing")).toBeChecked();
+  await expect(form.getByTestId("settings-transactional")).toBeChecked();
+  await form.getByTestId("settings-language").selectOption("de");
+  await form.getByTestId("settings-marketing").uncheck();
+  await form.getByTestId("settings-save").click();
+  await expect(form.getByTestId("settings-saved")).toHaveText("Your settings are saved.");
+  await shot(page, "account-09-settings");
+  expect((await asShopper(request, PREFS)).myNotificationPreferences).toEqual({ language: "de", marketingOptOut: true, transactionalOptOut: false });
+  // shown again after a reload
+  await page.reload();
+  await page.getByTestId("nav-settings").click();
+  await expect(page.getByTestId("settings-language")).toHaveValue("de");
+  await expect(page.getByTestId("settings-marketing")).not.toBeChecked();
+  await expect(page.getByTestId("settings-transactional")).toBeChecked();
+  // back to the shop's language and every e-mail
+  await page.getByTestId("settings-language").selectOption("");
+  await page.getByTestId("settings-marketing").check();
+  await page.getByTestId("settings-save").click();
+  await expect(page.getByTestId("settings-saved")).toBeVisible();
+  expect((await asShopper(request, PREFS)).myNotificationPreferences).toEqual({ language: "", marketingOptOut: false, transactionalOptOut: false });
+});
+
+test("German: partner cards, Später bezahlen and E-Mail-Einstellungen with German amounts and dates", async ({ page, request }) => {
+  const [line] = (await asShopper(request, CREDIT)).myCreditLines;
+  const mine = (await asShopper(request, PLANS)).myPartnerPlans;
+  await loginShopper(page, "de");
+  await page.getByTestId("nav-card").click();
+  await expect(page.getByRole("heading", { name: "Meine Partnerkarten" })).toBeVisible();
+  await expect(page.getByTestId("plan-points").first()).toHaveText(pts(mine[0].points, "de-DE"));
+  await expect(page.getByTestId("plan-reward-state").first()).toHaveText(`Noch ${pts(mine[0].rewards[0].pointsMissing, "de-DE")}`);
+  await page.getByTestId("partner-plans").scrollIntoViewIfNeeded();
+  await shot(page, "account-10-german-partner-plans");
+  await expect(page.getByTestId("nav-credit")).toHaveText("Später bezahlen");
+  await page.getByTestId("nav-credit").click();
+  await expect(page.getByTestId("credit-limit")).toHaveText(euro(line.limit.amount, "de-DE"));
+  expect(((await page.getByTestId("credit-available").textContent()) ?? "").replace(/\u00a0/g, " ")).toMatch(/^\d+,\d{2} €$/);
+  const first = line.statements[0];
+  const due = new Intl.DateTimeFormat("de-DE", { dateStyle: "medium" }).format(new Date(`${first.dueDate}T00:00:00`));
+  await expect(page.getByTestId("credit-statement").first()).toContainText(`Abrechnung Nr. ${first.number}`);
+  await expect(page.getByTestId("statement-state").first()).toHaveText(`${euro(first.amountDue.amount - first.paidAmount.amount, "de-DE")} zu zahlen bis ${due}`);
+  await shot(page, "account-11-german-pay-later");
+  await page.getByTestId("nav-settings").click();
+  await expect(page.getByRole("heading", { name: "E-Mail-Einstellungen" })).toBeVisible();
+  await expect(page.getByTestId("settings-language").locator("option[value=de]")).toHaveText("Deutsch");
+  await shot(page, "account-12-german-settings");
 });

@@ -9,7 +9,7 @@ from saleor.app.models import App
 from ..ledger.actors import Actor
 from ..ledger.errors import LedgerError
 from ..ledger.idempotency import IdempotencyKey
-from ..models import Merchant, MerchantTill
+from ..models import Merchant, MerchantReward, MerchantTill
 from ..pos import bookings
 from ..pos.lookup import Identified
 from . import settlement
@@ -33,6 +33,12 @@ def _till(merchant):
     MerchantTill.objects.create(merchant=merchant, app=app)
     return app
 
+
+BAKERY_REWARDS = [
+    # name, points, description (the plan's reward catalogue, redeemed at the bakery's till)
+    ("Coffee to go", 10, "A coffee of your choice."),
+    ("Cake of the day", 25, "A slice of the day's cake."),
+]
 
 EMAIL = "citycard@example.com"
 PASSWORD = "citycard-demo"
@@ -111,6 +117,9 @@ def seed(currency, stdout=None):
                 if merchant.name == "Demo Bakery":
                     settlement.record_payout(statement, Actor.system("demo data"), "SEPA-DEMO-1")
     run("museum", "pay-open", lambda actor, idem: bookings.wallet_pay(who, "4.00", currency, "D-5", "demo", actor, idem))
+    bakery = merchants["bakery"][0]
+    for name, points, description in BAKERY_REWARDS:
+        MerchantReward.objects.get_or_create(merchant=bakery, name=name, defaults=dict(points=points, description=description))
     if stdout:
         stdout.write("demo network: " + ", ".join(m.name for m, _ in merchants.values()))
     return merchants

@@ -1,15 +1,26 @@
 import { useEffect } from "react";
+import { useQuery } from "urql";
 import { useAuth } from "../shared/auth";
 import { useI18n } from "../shared/i18n";
 import type { Locale } from "../shared/format";
 import { navigate, useRoute } from "../shared/router";
 import { CardPage } from "./pages/Card";
+import { CreditPage } from "./pages/Credit";
 import { LoginPage, ResetPage } from "./pages/Login";
 import { PointsPage } from "./pages/Points";
 import { RewardsPage } from "./pages/Rewards";
+import { SettingsPage } from "./pages/Settings";
 import { WalletPage } from "./pages/Wallet";
+import { MyCreditLineIds } from "./queries";
 
-const SECTIONS = ["wallet", "points", "card", "rewards"];
+const SECTIONS = ["wallet", "points", "card", "rewards", "credit", "settings"];
+
+/** "Pay later" is in the menu only for shoppers who have a credit line. */
+function useSections(): string[] {
+  const [{ data }] = useQuery({ query: MyCreditLineIds });
+  const hasCredit = (data?.myCreditLines.length ?? 0) > 0;
+  return SECTIONS.filter((s) => s !== "credit" || hasCredit);
+}
 
 export function LanguageSwitch() {
   const { locale, setLocale, t } = useI18n();
@@ -25,7 +36,7 @@ export function LanguageSwitch() {
 }
 
 export function App() {
-  const { user, loading, logout } = useAuth();
+  const { user, loading } = useAuth();
   const { t, locale } = useI18n();
   const route = useRoute();
 
@@ -37,11 +48,20 @@ export function App() {
   if (loading) return null;
   const [section = "wallet"] = route;
   if (!user) return section === "reset" ? <ResetPage /> : <LoginPage />;
+  return <Shell section={section} />;
+}
+
+function Shell({ section }: { section: string }) {
+  const { user, logout } = useAuth();
+  const { t } = useI18n();
+  const sections = useSections();
 
   let page;
   if (section === "points") page = <PointsPage />;
   else if (section === "card") page = <CardPage />;
   else if (section === "rewards") page = <RewardsPage />;
+  else if (section === "credit") page = <CreditPage />;
+  else if (section === "settings") page = <SettingsPage />;
   else page = <WalletPage />;
 
   return (
@@ -49,11 +69,11 @@ export function App() {
       <header className="acc-top">
         <h1>{t("acc.title")}</h1>
         <LanguageSwitch />
-        <span className="acc-muted" data-testid="current-user">{user.email}</span>
+        <span className="acc-muted" data-testid="current-user">{user?.email}</span>
         <button className="acc-btn secondary" onClick={() => { logout(); navigate("wallet"); }} data-testid="logout">{t("logout")}</button>
       </header>
       <nav className="acc-nav" aria-label={t("acc.nav")}>
-        {SECTIONS.map((s) => (
+        {sections.map((s) => (
           <a key={s} href={`#/${s}`} className={section === s ? "active" : ""} aria-current={section === s ? "page" : undefined} data-testid={`nav-${s}`}>
             {t(`acc.nav.${s}`)}
           </a>

@@ -143,3 +143,44 @@ export const RedeemReward = graphql(`
     }
   }
 `);
+
+export const MyPartnerPlans = graphql(`
+  query AccMyPartnerPlans {
+    myPartnerPlans { merchantName description earningRule joinedAt points rewards { id name description points pointsMissing } }
+  }
+`);
+
+export const MyCreditLineIds = graphql(`
+  query AccMyCreditLineIds {
+    myCreditLines { id }
+  }
+`);
+
+export const MyCreditLines = graphql(`
+  query AccMyCreditLines {
+    myCreditLines {
+      id currency status overdue dueDays cycleStart cycleEnd
+      limit { amount currency } owed { amount currency } held { amount currency } available { amount currency }
+      statements {
+        id number periodStart periodEnd dueDate status overdue
+        amountDue { amount currency } paidAmount { amount currency }
+        csvUrl pdfUrl
+      }
+    }
+  }
+`);
+
+export const MyNotificationPreferences = graphql(`
+  query AccMyNotificationPreferences {
+    myNotificationPreferences { language effectiveLanguage marketingOptOut transactionalOptOut }
+  }
+`);
+
+export const UpdateNotificationPreferences = graphql(`
+  mutation AccUpdateNotificationPreferences($language: String, $marketing: Boolean, $transactional: Boolean) {
+    myNotificationPreferencesUpdate(language: $language, marketingOptOut: $marketing, transactionalOptOut: $transactional) {
+      preferences { language effectiveLanguage marketingOptOut transactionalOptOut }
+      customerValueErrors { field message code }
+    }
+  }
+`);

@@ -68,7 +68,15 @@ class Command(BaseCommand):
         badge_rules.evaluate_customer(customer.pk, "demo data")  # 1,200 points: Silver
         from ...partners import demo as network_demo
 
-        network_demo.seed(currency, self.stdout)  # city network (issue 12), its own shopper
+        network = network_demo.seed(currency, self.stdout)  # city network (issue 12), its own shopper
+        # The demo shopper is a member of the bakery's card plan (no bookings there: the
+        # wallet and points figures stay as they are) and has a credit line ("pay later")
+        # with one closed statement, so the customer area shows both.
+        from ...credit import demo as credit_demo
+        from ...partners import plans
+
+        plans.join(network["bakery"][0], customer)
+        credit_demo.seed(customer, currency)
         if options.get("json"):
             import json
 

@@ -1,9 +1,9 @@
 import { FormEvent, useEffect, useState } from "react";
 import { useClient, useQuery } from "urql";
 import { ErrorList, Notice } from "../../shared/components";
-import { formatDate } from "../../shared/format";
+import { formatDate, formatPoints } from "../../shared/format";
 import { useI18n } from "../../shared/i18n";
-import { CardDownload, CardLink, CardRegister, MyCard } from "../queries";
+import { CardDownload, CardLink, CardRegister, MyCard, MyPartnerPlans } from "../queries";
 
 type Err = { field?: string | null; message?: string | null; code?: string | null };
 
@@ -55,6 +55,7 @@ export function CardPage() {
           <button className="acc-btn secondary" onClick={() => download("PNG")} data-testid="card-download-png">{t("acc.card.image")}</button>
         </div>
       </section>
+      <PartnerPlans />
       <Register onDone={reload} />
       <Link onDone={reload} />
       <section className="acc-card" aria-labelledby="cards-h">
@@ -139,5 +140,42 @@ function Link({ onDone }: { onDone: () => void }) {
       <ErrorList errors={errors} />
       {done && <Notice tone="success" testId="link-done">{t("acc.link.done")}</Notice>}
     </form>
+  );
+}
+
+/** The merchants whose card plans the shopper joined (issue 12): the points collected at
+ * each and the merchant's rewards with what is still missing. Hidden without a plan. */
+function PartnerPlans() {
+  const { t, locale } = useI18n();
+  const [{ data, error }] = useQuery({ query: MyPartnerPlans });
+  if (error) return <Notice tone="error">{error.message}</Notice>;
+  if (!data || data.myPartnerPlans.length === 0) return null;
+  return (
+    <section className="acc-card" aria-labelledby="plans-h" data-testid="partner-plans">
+      <h2 id="plans-h">{t("acc.plans.title")}</h2>
+      <p className="acc-muted">{t("acc.plans.intro")}</p>
+      {data.myPartnerPlans.map((plan) => (
+        <div key={plan.merchantName} className="acc-plan" data-testid="partner-plan">
+          <div className="acc-plan-head">
+            <strong data-testid="plan-merchant">{plan.merchantName}</strong>
+            <span className="amount" style={{ fontWeight: 700, fontSize: 20 }} data-testid="plan-points">{formatPoints(plan.points, locale)}</span>
+          </div>
+          {plan.description && <span className="acc-muted">{plan.description}</span>}
+          <span className="acc-muted">{t("acc.plans.since", { date: formatDate(plan.joinedAt, locale) })}</span>
+          {plan.rewards.length > 0 && (
+            <ul className="acc-list" aria-label={t("acc.plans.rewards", { merchant: plan.merchantName })}>
+              {plan.rewards.map((r) => (
+                <li key={r.id} data-testid="plan-reward">
+                  <span>{r.name} <span className="acc-muted acc-nowrap">· {formatPoints(r.points, locale)}</span></span>
+                  <span className={`acc-nowrap ${(r.pointsMissing ?? 0) > 0 ? "acc-muted" : "amount pos"}`} style={{ marginLeft: "auto" }} data-testid="plan-reward-state">
+                    {(r.pointsMissing ?? 0) > 0 ? t("acc.rewards.missing", { points: formatPoints(r.pointsMissing ?? 0, locale) }) : t("acc.plans.ready", { merchant: plan.merchantName })}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      ))}
+    </section>
   );
 }
