@@ -71,7 +71,7 @@ STATEMENTS = f"""
 query Statements($merchantId: ID) {{ merchantStatements(merchantId: $merchantId) {{ {STATEMENT_FIELDS} }} }}
 """
 CUSTOMERS = """
-query Customers($merchantId: ID) { merchantCustomers(merchantId: $merchantId) { customerId email bookings points } }
+query Customers($merchantId: ID) { merchantCustomers(merchantId: $merchantId) { customerId email bookings points planPoints } }
 """
 POSITION = """
 query Position($currency: String!) {

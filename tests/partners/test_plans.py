@@ -95,7 +95,15 @@ def test_merchant_staff_add_and_remove_points_with_a_note(program, bakery_plan, 
     # the bakery funds what it added and gets back what it removed, at 0.01 per point
     assert sorted(PartnerBooking.objects.values_list("amount", flat=True)) == [Decimal("-0.200"), Decimal("0.050")]
     customers = bakery_plan.staff.execute(CUSTOMERS, {})["merchantCustomers"]
-    assert [(c["email"], c["points"], c["bookings"]) for c in customers] == [("erika@example.com", 15, 2)]
+    assert [(c["email"], c["points"], c["planPoints"], c["bookings"]) for c in customers] == [
+        ("erika@example.com", 15, 15, 2)
+    ]
+    # points earned elsewhere count in the shared balance, not in the bakery's plan
+    from ..loyalty.conftest import give_points
+
+    give_points(erika_card.customer.user, 100)
+    (customer,) = bakery_plan.staff.execute(CUSTOMERS, {})["merchantCustomers"]
+    assert (customer["points"], customer["planPoints"]) == (115, 15)
     plans = customer_api.execute(MY_PLANS)["myPartnerPlans"]
     assert [(p["merchantName"], p["points"]) for p in plans] == [("Bakery", 15)]
 

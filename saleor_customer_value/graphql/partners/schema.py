@@ -49,7 +49,11 @@ class MerchantCustomer(graphene.ObjectType):
     name = graphene.String()
     email = graphene.String()
     bookings = graphene.Int(required=True, description="Bookings made for this merchant.")
-    points = graphene.Int(required=True, description="The customer's points balance.")
+    points = graphene.Int(required=True, description="The customer's points balance (shared points).")
+    plan_points = graphene.Int(
+        required=True,
+        description="Net points booked at this merchant (earned there, less redeemed or removed there).",
+    )
 
 
 class PartnerQueries(graphene.ObjectType):
@@ -126,6 +130,8 @@ class PartnerQueries(graphene.ObjectType):
             if member_id not in seen:
                 rows.append({"customer_id": member_id, "n": 0})
         customers = Customer.objects.select_related("user").in_bulk([r["customer_id"] for r in rows])
+        from ...partners import plans
+
         result = []
         for row in rows:
             customer = customers[row["customer_id"]]
@@ -137,6 +143,7 @@ class PartnerQueries(graphene.ObjectType):
                     email=(user.email if user else customer.email) or None,
                     bookings=row["n"],
                     points=int(points_queries.balance(customer).available),
+                    plan_points=plans.balances(customer, [merchant.pk]).get(merchant.pk, 0),
                 )
             )
         return result

@@ -137,11 +137,12 @@ function MerchantView({ id }: { id: string }) {
         </Table>
       </Panel>
       <Panel title={t("partners.customers")} testId="partners-customers">
-        <Table head={[t("partners.customer"), num(t("partners.bookingCount")), num(t("unit.points"))]}>
+        <Table head={[t("partners.customer"), num(t("partners.bookingCount")), num(t("partners.planPoints")), num(t("partners.totalPoints"))]}>
           {(data?.merchantCustomers ?? []).map((c, i) => (
             <tr key={c.customerId ?? i}>
               <td>{c.name || c.email || "–"}</td>
               <td className="num">{count(c.bookings)}</td>
+              <td className="num">{formatPoints(c.planPoints, locale)}</td>
               <td className="num">{formatPoints(c.points, locale)}</td>
             </tr>
           ))}

@@ -19,7 +19,7 @@ export const PartnerMerchant = graphql(`
       transactionId kind receipt createdAt customerName
       gross { amount currency } commission { amount currency } net { amount currency } statementNumber
     }
-    merchantCustomers(merchantId: $id) { customerId email name bookings points }
+    merchantCustomers(merchantId: $id) { customerId email name bookings points planPoints }
     merchantStatements(merchantId: $id) {
       id number currency periodEnd paidAt csvUrl pdfUrl
       net { amount currency } commission { amount currency }
