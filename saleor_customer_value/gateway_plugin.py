@@ -10,8 +10,12 @@ from saleor.plugins.base_plugin import BasePlugin
 
 from .credit import payments as credit_payments
 from .wallet import payments
+from .wallet.payments import gateway_response
 
 
+# Each gateway defines every operation on its own class: Saleor 2.10 lists a plugin as a
+# payment gateway only when ``process_payment`` is in ``type(plugin).__dict__``, so a
+# shared base class would hide both gateways.
 class WalletGatewayPlugin(BasePlugin):
     PLUGIN_ID = payments.WALLET_GATEWAY_ID
     PLUGIN_NAME = payments.WALLET_GATEWAY_NAME
@@ -29,7 +33,7 @@ class WalletGatewayPlugin(BasePlugin):
         # Wallet payments are captured when processed; nothing is ever left to capture.
         if not self.active:
             return previous_value
-        return payments._response(
+        return gateway_response(
             TransactionKind.CAPTURE, payment_information, False,
             "Wallet payments are captured when the checkout is completed.",
         )
@@ -42,7 +46,7 @@ class WalletGatewayPlugin(BasePlugin):
     def void_payment(self, payment_information, previous_value):
         if not self.active:
             return previous_value
-        return payments._response(
+        return gateway_response(
             TransactionKind.VOID, payment_information, False,
             "A captured wallet payment is refunded, not voided.",
         )
@@ -73,7 +77,7 @@ class CreditGatewayPlugin(BasePlugin):
     def capture_payment(self, payment_information, previous_value):
         if not self.active:
             return previous_value
-        return credit_payments._response(
+        return gateway_response(
             TransactionKind.CAPTURE, payment_information, False,
             "Credit payments are captured when the checkout is completed.",
         )
@@ -86,7 +90,7 @@ class CreditGatewayPlugin(BasePlugin):
     def void_payment(self, payment_information, previous_value):
         if not self.active:
             return previous_value
-        return credit_payments._response(
+        return gateway_response(
             TransactionKind.VOID, payment_information, False,
             "A captured credit payment is refunded, not voided.",
         )

@@ -22,7 +22,6 @@ The same steps as the wallet's partial payment (``wallet.checkout``), on the cus
    ``saleor.customer_value.credit``; cancelling or refunding the order gives it back to
    the line through that gateway (``credit.payments.refund_response``).
 """
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Optional
@@ -44,38 +43,15 @@ from ..ledger.reasons import Reason, SystemAccountCode
 from ..models import Account, AccountKind, CreditLine, Hold, HoldStatus, IdempotencyRecord
 from . import payments
 from .lines import require_line
+# The same reservation rules as the wallet's.
+from ..wallet.checkout import PROCESSING_GRACE, Application, live_hold
 
 APPLIED_KEY = "customer_value.credit_applied"
 HOLD_KEY = "customer_value.credit_hold"
 PAID_KEY = "customer_value.credit_paid"
-# While the card is processed the reservation must not lapse.
-PROCESSING_GRACE = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class Application:
-    hold: Optional[Hold]
-    total_before: Money
-    applied: Money
-
-    @property
-    def remaining(self) -> Money:
-        return self.total_before - self.applied
-
-
 def pending_hold(checkout) -> Optional[Hold]:
-    """The checkout's live credit reservation, if any (one indexed read)."""
-    return (
-        Hold.objects.filter(
-            checkout_token=checkout.token,
-            reason=Reason.CREDIT_PURCHASE,
-            status=HoldStatus.PENDING,
-            account__kind=AccountKind.CREDIT,
-            expires_at__gt=timezone.now(),
-        )
-        .select_related("account")
-        .first()
-    )
+    """The checkout's live credit reservation, if any."""
+    return live_hold(checkout, Reason.CREDIT_PURCHASE, AccountKind.CREDIT)
 
 
 def total_before_credit(checkout, lines, discounts, manager) -> TaxedMoney:

@@ -45,6 +45,7 @@ from ..models import (
 )
 from .errors import CreditLineSuspended, Overdue
 from .lines import require_line
+from ..wallet.payments import gateway_response
 
 CREDIT_GATEWAY_ID = "saleor.customer_value.credit"
 CREDIT_GATEWAY_NAME = "Pay later (customer card)"
@@ -187,19 +188,6 @@ def _reference(checkout_token) -> str:
     return f"credit-payment:{checkout_token}"
 
 
-def _response(kind, payment_information, ok, error=None, transaction_id=None):
-    return GatewayResponse(
-        is_success=ok,
-        action_required=False,
-        kind=kind,
-        amount=payment_information.amount,
-        currency=payment_information.currency,
-        transaction_id=transaction_id or "",
-        error=error,
-        raw_response={},
-    )
-
-
 def charge(payment_information) -> GatewayResponse:
     """Book the checkout's total on its owner's credit line (process_payment, captured)."""
     from saleor.account.models import User
@@ -208,10 +196,10 @@ def charge(payment_information) -> GatewayResponse:
     kind = TransactionKind.CAPTURE
     claims = read_token(payment_information.token)
     if claims is None:
-        return _response(kind, payment_information, False, _("Invalid or expired credit payment token."))
+        return gateway_response(kind, payment_information, False, _("Invalid or expired credit payment token."))
     checkout = Checkout.objects.filter(token=claims["checkout"]).first()
     if checkout is None or checkout.user_id != claims["user"]:
-        return _response(kind, payment_information, False, _("This token belongs to another checkout."))
+        return gateway_response(kind, payment_information, False, _("This token belongs to another checkout."))
     user = User.objects.get(pk=claims["user"])
     try:
         check_goods_only(checkout)
@@ -229,8 +217,8 @@ def charge(payment_information) -> GatewayResponse:
             idem=IdempotencyKey(scope=f"user:{user.pk}", key=_reference(checkout.token)),
         )
     except LedgerError as exc:
-        return _response(kind, payment_information, False, f"{exc.code}: {exc.message}")
-    return _response(kind, payment_information, True, transaction_id=f"ledger:{txn.pk}")
+        return gateway_response(kind, payment_information, False, f"{exc.code}: {exc.message}")
+    return gateway_response(kind, payment_information, True, transaction_id=f"ledger:{txn.pk}")
 
 
 def _paying_transaction(reference: str) -> Optional[LedgerTransaction]:
@@ -246,7 +234,7 @@ def refund_response(payment_information) -> GatewayResponse:
     kind = TransactionKind.REFUND
     paid = _paying_transaction(payment_information.token)
     if paid is None:
-        return _response(kind, payment_information, False, _("Unknown credit payment."))
+        return gateway_response(kind, payment_information, False, _("Unknown credit payment."))
     capture = Transaction.objects.filter(
         token=payment_information.token,
         kind=TransactionKind.CAPTURE,
@@ -261,5 +249,5 @@ def refund_response(payment_information) -> GatewayResponse:
             payment_id=capture.payment_id if capture else None,
         )
     except LedgerError as exc:
-        return _response(kind, payment_information, False, exc.message)
-    return _response(kind, payment_information, True, transaction_id=f"ledger:{txn.pk}")
+        return gateway_response(kind, payment_information, False, exc.message)
+    return gateway_response(kind, payment_information, True, transaction_id=f"ledger:{txn.pk}")

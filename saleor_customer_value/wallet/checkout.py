@@ -51,19 +51,24 @@ class Application:
         return self.total_before - self.applied
 
 
-def pending_hold(checkout) -> Optional[Hold]:
-    """The checkout's live wallet reservation, if any (one indexed read)."""
+def live_hold(checkout, reason, kind) -> Optional[Hold]:
+    """The checkout's live reservation of one means of payment (one indexed read)."""
     return (
         Hold.objects.filter(
             checkout_token=checkout.token,
-            reason=Reason.CHECKOUT_PAYMENT,
+            reason=reason,
             status=HoldStatus.PENDING,
-            account__kind=AccountKind.WALLET,
+            account__kind=kind,
             expires_at__gt=timezone.now(),
         )
         .select_related("account")
         .first()
     )
+
+
+def pending_hold(checkout) -> Optional[Hold]:
+    """The checkout's live wallet reservation, if any."""
+    return live_hold(checkout, Reason.CHECKOUT_PAYMENT, AccountKind.WALLET)
 
 
 def total_before_wallet(checkout, lines, discounts, manager) -> TaxedMoney:
@@ -159,12 +164,9 @@ def prepare_order(checkout, discounts, manager):
     if hold is None:
         # An earlier attempt may have pinned a reservation that has since been removed
         # or has expired: the order must not try to post it after the card is charged.
-        metadata = checkout.private_metadata or {}
-        if APPLIED_KEY in metadata or HOLD_KEY in metadata:
-            metadata.pop(APPLIED_KEY, None)
-            metadata.pop(HOLD_KEY, None)
-            checkout.private_metadata = metadata
-            checkout.save(update_fields=["private_metadata"])
+        from ..cardkinds.groups import clear_private
+
+        clear_private(checkout, (APPLIED_KEY, HOLD_KEY))
         return
     lines = list(checkout)
     total = total_before_wallet(checkout, lines, discounts, manager).gross.amount

@@ -57,7 +57,8 @@ def _reference(checkout_token: str) -> str:
     return f"wallet-payment:{checkout_token}"
 
 
-def _response(kind, payment_information, ok, error=None, transaction_id=None):
+def gateway_response(kind, payment_information, ok, error=None, transaction_id=None):
+    """Saleor's answer for one gateway operation of the plugin's gateways."""
     return GatewayResponse(
         is_success=ok,
         action_required=False,
@@ -81,13 +82,13 @@ def charge(payment_information) -> GatewayResponse:
     kind = TransactionKind.CAPTURE
     claims = read_token(payment_information.token)
     if claims is None:
-        return _response(kind, payment_information, False, "Invalid or expired wallet payment token.")
+        return gateway_response(kind, payment_information, False, "Invalid or expired wallet payment token.")
     checkout = Checkout.objects.filter(token=claims["checkout"]).first()
     if checkout is None or checkout.user_id != claims["user"]:
-        return _response(kind, payment_information, False, "This token belongs to another checkout.")
+        return gateway_response(kind, payment_information, False, "This token belongs to another checkout.")
     amount = payment_information.amount
     if amount == 0:
-        return _response(kind, payment_information, True, transaction_id=_reference(checkout.token))
+        return gateway_response(kind, payment_information, True, transaction_id=_reference(checkout.token))
     user = User.objects.get(pk=claims["user"])
     wallet = accounts.wallet_account(accounts.customer_for_user(user), payment_information.currency)
     try:
@@ -108,8 +109,8 @@ def charge(payment_information) -> GatewayResponse:
             IdempotencyKey(scope=f"user:{user.pk}", key=_reference(checkout.token)),
         )
     except LedgerError as exc:
-        return _response(kind, payment_information, False, exc.message)
-    return _response(kind, payment_information, True, transaction_id=f"ledger:{txn.pk}")
+        return gateway_response(kind, payment_information, False, exc.message)
+    return gateway_response(kind, payment_information, True, transaction_id=f"ledger:{txn.pk}")
 
 
 def _paying_transaction(reference: str) -> Optional[LedgerTransaction]:
@@ -151,7 +152,7 @@ def refund_response(payment_information, actor=None) -> GatewayResponse:
     kind = TransactionKind.REFUND
     paid = _paying_transaction(payment_information.token)
     if paid is None:
-        return _response(kind, payment_information, False, "Unknown wallet payment.")
+        return gateway_response(kind, payment_information, False, "Unknown wallet payment.")
     capture = (
         Transaction.objects.filter(
             token=payment_information.token,
@@ -170,8 +171,8 @@ def refund_response(payment_information, actor=None) -> GatewayResponse:
             payment_id=capture.payment_id if capture else None,
         )
     except LedgerError as exc:
-        return _response(kind, payment_information, False, exc.message)
-    return _response(kind, payment_information, True, transaction_id=f"ledger:{txn.pk}")
+        return gateway_response(kind, payment_information, False, exc.message)
+    return gateway_response(kind, payment_information, True, transaction_id=f"ledger:{txn.pk}")
 
 
 # --- payment records for the wallet part of split payments ---------------------------
