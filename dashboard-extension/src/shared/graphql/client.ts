@@ -1,5 +1,6 @@
 import { Client, cacheExchange, fetchExchange, mapExchange } from "urql";
 import { getToken, setToken } from "../auth-store";
+import { detectLocale } from "../i18n";
 
 // Same origin as the console: the shop serves both, so no CORS set-up.
 export const GRAPHQL_URL = "/graphql/";
@@ -26,7 +27,9 @@ export function makeClient(onLoggedOut: () => void = () => window.location.reloa
     ],
     fetchOptions: () => {
       const token = getToken();
-      const headers: Record<string, string> = token ? { Authorization: `JWT ${token}` } : {};
+      // The server answers (errors, labels, card files) in the page's language.
+      const headers: Record<string, string> = { "Accept-Language": detectLocale() };
+      if (token) headers.Authorization = `JWT ${token}`;
       return { headers };
     },
   });
