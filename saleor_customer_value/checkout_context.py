@@ -76,9 +76,97 @@ def _cart_state(checkout, lines, discounts) -> tuple:
     )
 
 
+_STATE_SQL = (
+    "SELECT kind, discounts, program_lists, hold, account, reservation, program, product_type "
+    "FROM cv_checkout_state(%s, %s, %s, %s)"
+)
+# The whole-row columns of cv_checkout_state are composites of these tables; psycopg2
+# reads them into typed named tuples once their types are registered on the connection.
+_COMPOSITE_TABLES = (
+    "customer_value_hold",
+    "customer_value_account",
+    "customer_value_checkoutpointsreservation",
+    "customer_value_loyaltyprogram",
+    "product_producttype",
+)
+
+
+def _register_composites(connection):
+    """Register the state's row types on this DB connection (once per connection).
+
+    Selecting each column of each composite by name instead made PostgreSQL plan a
+    100-column select list on every call (~0.3 ms, more than the function runs). Like
+    Django's own session set-up (time zone), the one catalogue read runs on the raw
+    connection, once per connection, not per request.
+    """
+    from psycopg2.extensions import register_type
+    from psycopg2.extras import CompositeCaster
+
+    connection.ensure_connection()
+    raw = connection.connection
+    if getattr(connection, "_cv_state_types", None) is raw:
+        return
+    with raw.cursor() as cursor:
+        cursor.execute(
+            "SELECT t.typname, t.oid, t.typarray, "
+            "       array_agg(a.attname::text ORDER BY a.attnum), array_agg(a.atttypid ORDER BY a.attnum) "
+            "  FROM pg_type t JOIN pg_attribute a ON a.attrelid = t.typrelid "
+            " WHERE t.typname = ANY(%s) AND t.typnamespace = to_regnamespace(current_schema()) "
+            "   AND a.attnum > 0 AND NOT a.attisdropped "
+            " GROUP BY t.typname, t.oid, t.typarray",
+            [list(_COMPOSITE_TABLES)],
+        )
+        for name, oid, array_oid, names, types in cursor.fetchall():
+            caster = CompositeCaster(name, oid, list(zip(names, types)), array_oid)
+            register_type(caster.typecaster, raw)
+    connection._cv_state_types = raw
+
+
+def _state_models():
+    from saleor.product.models import ProductType
+
+    from .models import Account, CheckoutPointsReservation, Hold, LoyaltyProgram
+
+    return (Hold, Account, CheckoutPointsReservation, LoyaltyProgram, ProductType)
+
+
+_LAYOUTS: Dict[tuple, tuple] = {}
+
+
+def _layout(model, row, connection):
+    """(attnames, positions in the row, converters by position) for ``model`` and the
+    row type psycopg2 built, computed once per process and row type."""
+    key = (model, type(row))
+    if key not in _LAYOUTS:
+        fields = model._meta.concrete_fields
+        positions = [row._fields.index(field.column) for field in fields]
+        converters = [
+            (index, field, field.get_db_converters(connection))
+            for index, field in enumerate(fields)
+            if field.get_db_converters(connection)
+        ]
+        _LAYOUTS[key] = ([f.attname for f in fields], positions, converters)
+    return _LAYOUTS[key]
+
+
+def _instance(model, row, connection):
+    """The model instance of a composite read by psycopg2 (None where it is NULL),
+    converted as the ORM converts query results (``from_db_value``: e.g. a product
+    type's weight); fields are matched by column name."""
+    if row is None:
+        return None
+    attnames, positions, converters = _layout(model, row, connection)
+    values = [row[position] for position in positions]
+    for index, field, functions in converters:
+        for function in functions:
+            values[index] = function(values[index], field, connection)
+    return model.from_db(connection.alias, attnames, values)
+
+
 class CheckoutContext:
     def __init__(self, checkout, manager=None):
         self.checkout = checkout
+        self._product_types: Dict[int, object] = {}
         self.generation = _generation
         self._manager = manager
         self._memo: Dict[Hashable, Any] = {}
@@ -111,64 +199,45 @@ class CheckoutContext:
         return self.__dict__["discount_rows"]
 
     def _load_holds_and_discounts(self):
-        """One statement for the reservations (with their accounts and points
-        reservation rows) and the owner's card discounts (as one JSON column): the
-        first calculation of a request with nothing applied costs one query (issue 16)."""
+        """One call of ``cv_checkout_state`` (migration 0019): the reservations (with
+        their accounts and points reservation rows), the owner's card discounts (as one
+        JSON column), and when a discount can apply the lines' product types and, with
+        points applied, the loyalty program with its lists. PostgreSQL keeps the
+        function's plans per connection: the first calculation of a request costs one
+        query, planned once (issue 16)."""
         import json
         from decimal import Decimal
 
         from django.db import connection
 
-        from .cardkinds import groups
-        from .models import Account, CheckoutPointsReservation, Hold, HoldStatus
-
-        models = (Hold, Account, CheckoutPointsReservation)
-        columns = [[f.column for f in m._meta.concrete_fields] for m in models]
-        aliases = ("h", "a", "r")
-        select = ", ".join(
-            f'{alias}."{column}"' for alias, cols in zip(aliases, columns) for column in cols
-        )
-        params = {"token": self.checkout.token, "pending": HoldStatus.PENDING, "now": timezone.now()}
-        discounts = "NULL::text"
-        if self.checkout.user_id is not None:
-            sql, extra = groups.discounts_sql(user_id=self.checkout.user_id)
-            params.update(extra)
-            discounts = (
-                "(SELECT json_agg(json_build_array(d.k, d.i, d.v, d.n, d.t, d.c, d.a, d.m, d.s, d.r))::text "
-                f"FROM ({sql}) AS d(k, i, v, n, t, c, a, m, s, r))"
-            )
-        sql = (
-            f"SELECT {discounts}, {select} FROM (SELECT 1) AS one "
-            f'LEFT JOIN ("{Hold._meta.db_table}" h '
-            f'INNER JOIN "{Account._meta.db_table}" a ON a."id" = h."account_id" '
-            f'LEFT JOIN "{CheckoutPointsReservation._meta.db_table}" r ON r."hold_id" = h."id") '
-            f'ON h."checkout_token" = %(token)s AND h."status" = %(pending)s AND h."expires_at" > %(now)s '
-            f'ORDER BY h."id"'
-        )
+        params = (self.checkout.token, self.checkout.user_id, timezone.now(), timezone.localdate())
+        _register_composites(connection)
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(_STATE_SQL, params)
             rows = cursor.fetchall()
-        holds = []
-        db = connection.alias
-        names = [[f.attname for f in m._meta.concrete_fields] for m in models]
-        for row in rows:
-            if row[1] is None:  # no reservation: the LEFT JOIN's empty side
-                continue
-            values, start = [], 1
-            for cols in columns:
-                values.append(row[start : start + len(cols)])
-                start += len(cols)
-            hold = Hold.from_db(db, names[0], values[0])
-            hold.account = Account.from_db(db, names[1], values[1])
-            reservation = None
-            if values[2][0] is not None:
-                reservation = CheckoutPointsReservation.from_db(db, names[2], values[2])
-                reservation.hold = hold
-            # as select_related does: a cached None makes the accessor raise DoesNotExist
-            Hold.points_reservation.related.set_cached_value(hold, reservation)
-            holds.append(hold)
+        Hold, Account, CheckoutPointsReservation, LoyaltyProgram, ProductType = _state_models()
+        holds, product_types, program = [], {}, None
+        for kind, _discounts, lists, hold_row, account_row, reservation_row, program_row, type_row in rows:
+            if kind == "t":
+                product_type = _instance(ProductType, type_row, connection)
+                product_types[product_type.pk] = product_type
+            elif kind == "p":
+                program = _instance(LoyaltyProgram, program_row, connection)
+                program.cv_redeem_ids = {name: set(ids) for name, ids in json.loads(lists).items()}
+            elif hold_row is not None:  # an 'h' row without a hold carries only the discounts
+                hold = _instance(Hold, hold_row, connection)
+                hold.account = _instance(Account, account_row, connection)
+                reservation = _instance(CheckoutPointsReservation, reservation_row, connection)
+                if reservation is not None:
+                    reservation.hold = hold
+                # as select_related does: a cached None makes the accessor raise DoesNotExist
+                Hold.points_reservation.related.set_cached_value(hold, reservation)
+                holds.append(hold)
         self.__dict__["holds"] = holds
-        found = rows[0][0] if rows else None
+        self._product_types = product_types
+        if program is not None:
+            self.__dict__["program"] = program
+        found = next((row[1] for row in rows if row[0] == "h"), None)
         # numerics come back as JSON numbers: read them as Decimal, never float
         self.__dict__["discount_rows"] = [tuple(r) for r in json.loads(found, parse_float=Decimal)] if found else []
 
@@ -226,10 +295,26 @@ class CheckoutContext:
         from .loyalty.eligibility import basket
 
         program = program or self.program
+        self._attach_product_types(lines)
         key = ("basket", program.pk, _cart_state(self.checkout, lines, discounts))
         return self.cached(
             key, lambda: basket(self.checkout, lines, discounts, self.manager, program)
         )
+
+    def _attach_product_types(self, lines):
+        """Give the lines' products the product types read with the reservations, so
+        the basket does not read them again."""
+        from saleor.product.models import Product
+
+        self.holds  # noqa: B018 (loads the state, product types included)
+        field = Product.product_type.field
+        for line in lines:
+            product = line.variant.product if line.variant_id is not None else None
+            if product is None or field.is_cached(product):
+                continue
+            product_type = self._product_types.get(product.product_type_id)
+            if product_type is not None:
+                field.set_cached_value(product, product_type)
 
     # --- anything else -----------------------------------------------------------------
 

@@ -61,14 +61,14 @@ def test_nothing_applied_adds_at_most_one_query(
     total_off, first_off, again_off = count_total(off, checkout["token"])
 
     # then the totals agree and the plugin adds one query, once per request: the
-    # reservations (wallet, points) and the customer's discount badges (issue 10) in
-    # one statement (checkout_context)
+    # reservations (wallet, points) and the customer's card discounts in one call of
+    # cv_checkout_state (checkout_context)
     assert total_on == total_off
     assert first_on - first_off <= 1, (first_on, first_off)
     assert again_on == again_off
 
 
-def test_wallet_and_points_applied_add_at_most_two_queries(
+def test_wallet_and_points_applied_add_at_most_one_query(
     customer_api, customer_user, program, variant, shipping_method, german_vat
 ):
     # given a checkout with 1000 points (10.00) and 5.00 of wallet money applied
@@ -84,13 +84,12 @@ def test_wallet_and_points_applied_add_at_most_two_queries(
     total_on, first_on, again_on = count_total(on, checkout["token"])
     total_off, first_off, again_off = count_total(off, checkout["token"])
 
-    # then both values lower the total, with at most two more queries in the first
-    # calculation of a request (reservations + badges, the program; Saleor's tax plugin
-    # has loaded the product types already; without one it is three) and none in the
-    # next ones
+    # then both values lower the total, with one more query in the first calculation
+    # of a request (cv_checkout_state: the reservations, the card discounts, the
+    # program with its lists and the lines' product types) and none in the next ones
     assert total_off.gross.amount == 45
     assert total_on.gross.amount == 45 - 10 - 5
-    assert first_on - first_off <= 2, (first_on, first_off)
+    assert first_on - first_off <= 1, (first_on, first_off)
     assert again_on == again_off
 
 
@@ -112,13 +111,12 @@ def test_a_customer_with_a_discount_group_adds_at_most_one_query(
     total_on, first_on, again_on = count_total(on, checkout["token"])
     total_off, first_off, again_off = count_total(off, checkout["token"])
 
-    # then the group discount (4.00 of 2 x 20.00) costs one query more than a customer
-    # without a group: the loyalty program with its lists, which the eligible basket
-    # (shared with badge and points) needs; the group itself is read with the badges
-    # and the reservations (checkout_context, one statement)
+    # then the group discount (4.00 of 2 x 20.00) costs no query more than a customer
+    # without a group: the group, the program with its lists and the product types the
+    # eligible basket needs come with the reservations (cv_checkout_state)
     assert total_off.gross.amount == 45
     assert total_on.gross.amount == 41
-    assert first_on - first_off <= 2, (first_on, first_off)
+    assert first_on - first_off <= 1, (first_on, first_off)
     assert again_on == again_off
 
 
@@ -146,8 +144,8 @@ def test_a_credit_part_adds_no_query_of_its_own(
     total_off, first_off, again_off = count_total(off, checkout["token"])
 
     # then the credit part lowers the total and is read with the other reservations:
-    # the same budget as a checkout with nothing applied (reservations, card discounts)
+    # the same budget as a checkout with nothing applied (one statement)
     assert total_off.gross.amount == 45
     assert total_on.gross.amount == 25
-    assert first_on - first_off <= 2, (first_on, first_off)
+    assert first_on - first_off <= 1, (first_on, first_off)
     assert again_on == again_off

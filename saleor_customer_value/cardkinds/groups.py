@@ -30,49 +30,14 @@ PRIVATE_NET = "customer_value.group_discount_net"
 PRIVATE_NAME = "customer_value.group_discount_name"
 PUBLIC_DISCOUNT = "customer_value.group_discount"
 
-_SQL = """
-WITH grp AS (
-  SELECT g.id, g.name, g.kind, g.percent, g.allowance_amount, g.allowance_count,
-         g.currency, m.id AS member_id, m.customer_id
-    FROM customer_value_discountgroupmember m
-    JOIN customer_value_customer c ON c.id = m.customer_id
-    JOIN customer_value_discountgroup g ON g.id = m.group_id
-   WHERE {where} AND g.is_active
-     AND (m.valid_from IS NULL OR m.valid_from <= %(today)s)
-     AND (m.valid_until IS NULL OR m.valid_until >= %(today)s)
+# The rows (kind, id, value, n, text, text, amount, count, text, id) of a customer's card
+# discounts come from the SQL function ``cv_customer_discounts`` (migration 0019), the one
+# definition of them: 'g' the group, 'c' a category rate (subcategories expanded), 'p' a
+# product rate, and with badges 'b' a held discount badge and 'w' the wallet-payment
+# promotion. The checkout reads them with its reservations (``cv_checkout_state``).
+_DISCOUNTS_SQL = (
+    "SELECT k, i, v, n, t, c, a, m, s, r FROM cv_customer_discounts(%s, %s, %s, %s, %s)"
 )
-SELECT 'g', grp.id, grp.percent, grp.member_id, grp.name, grp.kind,
-       grp.allowance_amount, grp.allowance_count, grp.currency, grp.customer_id
-  FROM grp
-UNION ALL
-SELECT 'c', sub.id, r.percent, p.level, NULL, NULL, NULL, NULL, NULL, r.category_id
-  FROM grp
-  JOIN customer_value_discountgroupcategory r ON r.group_id = grp.id
-  JOIN product_category p ON p.id = r.category_id
-  JOIN product_category sub
-    ON sub.tree_id = p.tree_id AND sub.lft >= p.lft AND sub.rght <= p.rght
-UNION ALL
-SELECT 'p', r.product_id, r.percent, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-  FROM grp
-  JOIN customer_value_discountgroupproduct r ON r.group_id = grp.id
-"""
-
-# The checkout folds the customer's held discount badges and the wallet-payment
-# promotion (when enabled) into the same statement (``customer_discounts``): one query
-# for all card discounts of a checkout's owner.
-_BADGES_SQL = """
-UNION ALL
-SELECT 'b', b.id, b.discount_value, b.sort_order, b.title, b.discount_kind, NULL, b.min_points, b.discount_scope, NULL
-  FROM customer_value_customerbadge cb
-  JOIN customer_value_customer c ON c.id = cb.customer_id
-  JOIN customer_value_badge b ON b.id = cb.badge_id
- WHERE c.user_id = %(who)s AND b.is_active AND b.discount_value > 0 AND b.discount_kind <> 'none'
-   AND (cb.status = 'active' OR (cb.status = 'grace' AND cb.grace_until > %(now)s))
-UNION ALL
-SELECT 'w', w.id, w.percent, NULL, w.name, w.mode, w.max_discount, NULL, w.min_order::text, NULL
-  FROM customer_value_walletpromotion w
- WHERE w.enabled
-"""
 
 
 @dataclass
@@ -108,22 +73,10 @@ class GroupRates:
         return {listed: percent for _sub, (_level, percent, listed) in self.categories.items() if _sub == listed}
 
 
-def discounts_sql(user_id=None, customer_id=None, today=None, with_badges=True):
-    """(sql, named params) of the card discounts' rows; ``checkout_context`` runs it
-    inside the checkout's reservations statement (one query per request)."""
-    where = "c.user_id = %(who)s" if customer_id is None else "m.customer_id = %(who)s"
-    params = {
-        "who": customer_id if customer_id is not None else user_id,
-        "today": today or timezone.localdate(),
-        "now": timezone.now(),
-    }
-    return _SQL.format(where=where) + (_BADGES_SQL if with_badges else ""), params
-
-
 def _query(user_id=None, customer_id=None, today=None, with_badges=False):
-    sql, params = discounts_sql(user_id, customer_id, today, with_badges)
+    params = (user_id, customer_id, today or timezone.localdate(), timezone.now(), with_badges)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_DISCOUNTS_SQL, params)
         return cursor.fetchall()
 
 
