@@ -122,7 +122,73 @@ def prepare(run_id):
     discounts = fetch_discounts(datetime.now(timezone.utc))
     points_checkout.apply(applied, list(applied), discounts, manager, points=1000)
     wallet_checkout.apply(applied, list(applied), discounts, manager, amount=Decimal("5.00"))
-    return {"nothing applied": plain.token, "wallet + points applied": applied.token}
+    return {"nothing applied": plain.token, "wallet + points applied": applied.token}, user
+
+
+# What a storefront asks for on its checkout page: every price field makes Saleor
+# calculate again (the total alone twice: totalPrice and the gateways' amount checks).
+CHECKOUT_QUERY = """
+query Checkout($token: UUID!) {
+  checkout(token: $token) {
+    token
+    totalPrice { gross { amount currency } net { amount } }
+    subtotalPrice { gross { amount } }
+    shippingPrice { gross { amount } }
+    lines { quantity totalPrice { gross { amount } } }
+    availablePaymentGateways { id name }
+  }
+}
+"""
+
+
+def measure_request(token, user, rounds):
+    """The storefront's checkout query through the real ``/graphql/`` view (in process,
+    DEBUG off, the customer's JWT), with the plugin in ``PLUGINS`` and without it,
+    interleaved: the whole request a shopper waits for, not one calculation."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+    from graphql_jwt.shortcuts import get_token
+
+    client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"JWT {get_token(user)}")
+    body = json.dumps({"query": CHECKOUT_QUERY, "variables": {"token": str(token)}})
+    plugin_lists = {
+        "on": list(settings.PLUGINS),
+        "off": [p for p in settings.PLUGINS if p not in OURS],
+    }
+
+    def request(name):
+        with override_settings(PLUGINS=plugin_lists[name]):
+            response = client.post("/graphql/", body, content_type="application/json")
+        data = response.json()
+        if response.status_code != 200 or data.get("errors") or not data["data"]["checkout"]:
+            raise SystemExit(f"checkout query failed ({name}): {response.status_code} {data}")
+        return data["data"]["checkout"]
+
+    answers, queries = {}, {}
+    for name in plugin_lists:
+        with CaptureQueriesContext(connection) as captured:
+            answers[name] = request(name)
+        queries[name] = len(captured.captured_queries)
+    times = {name: [] for name in plugin_lists}
+    for _ in range(rounds):
+        for name in plugin_lists:
+            t0 = time.perf_counter()
+            request(name)
+            times[name].append(time.perf_counter() - t0)
+    on = statistics.median(times["on"]) * 1000
+    off = statistics.median(times["off"]) * 1000
+    return {
+        "on_ms": round(on, 3),
+        "off_ms": round(off, 3),
+        "ratio": round(on / off, 3),
+        "on_queries": queries["on"],
+        "off_queries": queries["off"],
+        "extra_queries": queries["on"] - queries["off"],
+        "total_on": answers["on"]["totalPrice"]["gross"]["amount"],
+        "total_off": answers["off"]["totalPrice"]["gross"]["amount"],
+    }
 
 
 def measure(token, rounds):
@@ -183,7 +249,8 @@ def print_table(results):
     headers = ["checkout", "calculation", "on ms", "off ms", "on ÷ off", "queries on/off", "extra"]
     rows = []
     for name, result in results.items():
-        for kind, label in (("first", "first in request"), ("again", "again, same request")):
+        for kind, label in (("first", "first in request"), ("again", "again, same request"),
+                            ("request", "storefront checkout query")):
             r = result[kind]
             rows.append([name, label, f"{r['on_ms']:.3f}", f"{r['off_ms']:.3f}", f"{r['ratio']:.3f}",
                          f"{r['on_queries']}/{r['off_queries']}", f"+{r['extra_queries']}"])
@@ -202,6 +269,8 @@ def print_table(results):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="bin/bench --checkout")
     parser.add_argument("--rounds", type=int, default=300, help="timed calculations per case (default 300)")
+    parser.add_argument("--requests", type=int, default=100,
+                        help="storefront checkout queries per case, plugin on and off (default 100)")
     parser.add_argument("--fresh", action="store_true", help="drop and re-create the bench database first")
     parser.add_argument("--no-json", action="store_true")
     parser.add_argument("--json", help="write the JSON here instead of benchmarks/results/")
@@ -222,11 +291,14 @@ def main(argv=None):
     os.environ.update(DEBUG="False", ALLOWED_CLIENT_HOSTS="localhost,127.0.0.1",
                       ENABLE_ACCOUNT_CONFIRMATION_BY_EMAIL="False")
     pos_bench.django_setup()
-    tokens = prepare(run_id)
+    tokens, user = prepare(run_id)
     results = {}
     for name, token in tokens.items():
         lb.status(f"{name}: {args.rounds} rounds")
         results[name] = measure(token, args.rounds)
+        lb.status_done()
+        lb.status(f"{name}: {args.requests} storefront checkout queries")
+        results[name]["request"] = measure_request(token, user, args.requests)
         lb.status_done()
     say(f"results (median of {args.rounds} calculations each; on = Saleor's plugins + this plugin)")
     print_table(results)
