@@ -26,7 +26,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Dict, Iterable, List, Optional
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -271,13 +271,28 @@ def _debit(state: PointsAccountState, txn, points: int):
 # --- bookings that keep the projection current ---------------------------------------
 
 
+def _sync_plain_credit(account: Account) -> bool:
+    """The projection of a plain credit (one new entry, no debt, no reversal, no
+    pending lot, expiry from ``expiry_days``) in one statement: the SQL function of
+    migration 0019 writes the lot ``_credit`` would write. False when the case needs
+    ``sync`` (the function then changed nothing but possibly created the state row)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cv_lots_credit_fast(%s)", [account.pk])
+        last_entry_id = cursor.fetchone()[0]
+    if last_entry_id is None:
+        return False
+    badge_rules.points_changed(account, last_entry_id)  # as sync does after projecting
+    return True
+
+
 def credit(account: Account, points: int, posting: service.Posting, idem=None, source=None):
     """``source`` (a system account code) pays the points; POINTS_ISSUED by default."""
     source = accounts.system_account(source or SystemAccountCode.POINTS_ISSUED, POINTS_UNIT)
     with transaction.atomic():
         with service.covered_by_savepoint():  # this block's savepoint covers the posting
             txn = service.transfer(source, account, points, posting, idem)
-        sync(account, savepoint=False)
+        if not _sync_plain_credit(account):
+            sync(account, savepoint=False)
     return txn
 
 
