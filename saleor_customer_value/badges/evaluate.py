@@ -25,7 +25,6 @@ from typing import Dict, Optional
 
 import graphene
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import List, Optional
 
-from django.db.models import Q, Sum
 from django.utils import timezone
 
 from ..ledger import queries as ledger_queries
