@@ -13,6 +13,7 @@ from .credit.downloads import download as credit_statement_download
 from .cards.downloads import download as card_batch_download
 from .dashboard.urls import urlpatterns as dashboard_urlpatterns
 from .graphql.api import schema
+from .graphql import request_auth
 from .graphql.backend import ValidatedDocumentBackend
 from .graphql.wallet import loaders
 from .notifications.language import request_language
@@ -22,6 +23,8 @@ from .reports.downloads import report_download
 
 
 class CustomerValueGraphQLView(GraphQLView):
+    _saleor_middleware = None
+
     def dispatch(self, request, *args, **kwargs):
         # Saleor 2.10 has no LocaleMiddleware: answer in the request's language, else
         # the customer's stored one, else the shop's (notifications/language.py).
@@ -35,6 +38,12 @@ class CustomerValueGraphQLView(GraphQLView):
 
     def execute_graphql_request(self, request, data):
         loaders.install(request)
+        # The JWT user and the App once per request instead of per field (issue 16);
+        # Saleor's configured middleware when that cannot be done (see request_auth).
+        if self._saleor_middleware is None:
+            self._saleor_middleware = self.middleware
+        slim = request_auth.slim_middleware(request)
+        self.middleware = slim if slim is not None else self._saleor_middleware
         return super().execute_graphql_request(request, data)
 
 

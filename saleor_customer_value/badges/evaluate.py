@@ -25,7 +25,6 @@ from typing import Dict, Optional
 
 import graphene
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -62,20 +61,28 @@ class Context:
         return self.transaction_id
 
 
+_POSTING_BADGES_SQL = None
+
+
+def _posting_badges_sql() -> str:
+    global _POSTING_BADGES_SQL
+    if _POSTING_BADGES_SQL is None:
+        badge, held = Badge._meta.db_table, CustomerBadge._meta.db_table
+        _POSTING_BADGES_SQL = (
+            f"SELECT b.* FROM {badge} b WHERE (b.is_active AND b.min_points IS NOT NULL) "
+            f"OR (NOT b.is_active AND b.id IN (SELECT cb.badge_id FROM {held} cb "
+            "WHERE cb.status IN (%s, %s))) ORDER BY b.sort_order, b.min_points, b.id"
+        )
+    return _POSTING_BADGES_SQL
+
+
 def points_changed(account: Account, last_entry_id: int):
     """Hook of ``lots.sync``: the account is locked and its new entries projected."""
     if account.customer_id is None:
         return
-    # One query: the active ranged badges and any retired badge still held by someone.
-    found = list(
-        Badge.objects.filter(
-            Q(is_active=True, min_points__isnull=False)
-            | Q(
-                is_active=False,
-                pk__in=CustomerBadge.objects.filter(status__in=CustomerBadgeStatus.HELD).values("badge_id"),
-            )
-        )
-    )
+    # One query: the active ranged badges and any retired badge still held by someone
+    # (plain SQL: it runs on every points posting).
+    found = list(Badge.objects.raw(_posting_badges_sql(), list(CustomerBadgeStatus.HELD)))
     badges = [b for b in found if b.is_active and b.min_points is not None]
     if not found:
         return  # a shop without badges pays one small query per posting

@@ -5,22 +5,78 @@ code, or a chip UID as NFC readers print it.
 """
 from typing import Optional
 
+from django.db import connection
 from django.utils import timezone
 
-from ..models import Card, CardState
+from ..models import Card, CardState, Customer
 from . import codes
 
 
+_FIND_SQL = {}
+
+
+def _models():
+    from saleor.account.models import User
+
+    return (Card, Customer, User)
+
+
+def _find_sql(column: str) -> str:
+    # Card.objects.select_related("customer__user").filter(<column>=...).first(), written
+    # out: a till sends this on every request and building it with the ORM cost more
+    # than running it.
+    qn = connection.ops.quote_name
+    parts = []
+    for alias, model in zip(("c", "cu", "u"), _models()):
+        parts += [f"{alias}.{qn(f.column)}" for f in model._meta.concrete_fields]
+    card, customer, user = (m._meta.db_table for m in _models())
+    return (
+        f"SELECT {', '.join(parts)} FROM {card} c "
+        f"LEFT JOIN {customer} cu ON cu.id = c.customer_id "
+        f"LEFT JOIN {user} u ON u.id = cu.user_id "
+        f"WHERE c.{qn(column)} = %s ORDER BY c.id LIMIT 1"
+    )
+
+
+def _by(column: str, value) -> Optional[Card]:
+    if column not in _FIND_SQL:
+        _FIND_SQL[column] = _find_sql(column)
+    with connection.cursor() as cursor:
+        cursor.execute(_FIND_SQL[column], [value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instances, start = [], 0
+    for model in _models():
+        names = [f.attname for f in model._meta.concrete_fields]
+        values = row[start:start + len(names)]
+        start += len(names)
+        present = values[names.index(model._meta.pk.attname)] is not None  # LEFT JOIN
+        instances.append(model.from_db(connection.alias, names, values) if present else None)
+    card, customer, user = instances
+    # As select_related leaves them: the relations read, None when absent.
+    Card.customer.field.set_cached_value(card, customer)
+    if customer is not None:
+        Customer.user.field.set_cached_value(customer, user)
+    return card
+
+
 def find(raw: str) -> Optional[Card]:
-    """The card for ``raw`` (code, QR payload or chip UID), whatever its state."""
+    """The card for ``raw`` (code, QR payload or chip UID), whatever its state, with
+    its customer and the customer's user."""
     code = codes.try_parse(raw)
     if code is not None:
-        return Card.objects.select_related("customer__user").filter(code=code).first()
+        return _by("code", code)
     try:
         uid = codes.normalise_chip_uid(raw)
     except codes.MalformedCode:
         return None
-    return Card.objects.select_related("customer__user").filter(chip_uid=uid).first()
+    return _by("chip_uid", uid)
+
+
+def find_by_chip(uid: str) -> Optional[Card]:
+    """The card with this normalised chip UID (never read as a code)."""
+    return _by("chip_uid", uid)
 
 
 def is_usable(card: Card, today=None) -> bool:

@@ -26,7 +26,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Dict, Iterable, List, Optional
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -36,7 +36,7 @@ from ..ledger import accounts, service
 from ..ledger.actors import Actor
 from ..ledger.idempotency import IdempotencyKey
 from ..ledger.reasons import POINTS_UNIT, Reason, SystemAccountCode
-from ..models import Account, Entry, PointsAccountState, PointsLot, PointsLotConsumption
+from ..models import Account, AccountKind, Entry, PointsAccountState, PointsLot, PointsLotConsumption
 from ..models.loyalty import ConsumptionKind, LotStatus
 from . import program as programs
 from ..badges import evaluate as badge_rules
@@ -271,13 +271,56 @@ def _debit(state: PointsAccountState, txn, points: int):
 # --- bookings that keep the projection current ---------------------------------------
 
 
-def credit(account: Account, points: int, posting: service.Posting, idem=None, source=None):
-    """``source`` (a system account code) pays the points; POINTS_ISSUED by default."""
-    source = accounts.system_account(source or SystemAccountCode.POINTS_ISSUED, POINTS_UNIT)
+def _sync_plain_credit(account: Account) -> bool:
+    """The projection of a plain credit (one new entry, no debt, no reversal, no
+    pending lot, expiry from ``expiry_days``) in one statement: the SQL function of
+    migration 0019 writes the lot ``_credit`` would write. False when the case needs
+    ``sync`` (the function then changed nothing but possibly created the state row)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cv_lots_credit_fast(%s)", [account.pk])
+        last_entry_id = cursor.fetchone()[0]
+    if last_entry_id is None:
+        return False
+    badge_rules.points_changed(account, last_entry_id)  # as sync does after projecting
+    return True
+
+
+_CREDIT_ACCOUNTS_SQL = None
+
+
+def credit_accounts(customer, source=SystemAccountCode.POINTS_ISSUED):
+    """The customer's points account and the system account paying ``source`` points,
+    as ``accounts.points_account`` and ``accounts.system_account`` find them, in one
+    statement (a till's sale reads both every time); either is created by those
+    functions when it does not exist yet."""
+    global _CREDIT_ACCOUNTS_SQL
+    if _CREDIT_ACCOUNTS_SQL is None:
+        _CREDIT_ACCOUNTS_SQL = (
+            f"SELECT * FROM {Account._meta.db_table} WHERE unit = %s AND ("
+            "(customer_id = %s AND kind = %s) OR (kind = %s AND system_code = %s)) ORDER BY id"
+        )
+    points = system = None
+    params = [POINTS_UNIT, customer.pk, AccountKind.POINTS, AccountKind.SYSTEM, source]
+    for row in Account.objects.raw(_CREDIT_ACCOUNTS_SQL, params):
+        if row.kind == AccountKind.POINTS and row.customer_id == customer.pk:
+            points = points or row
+        elif row.kind == AccountKind.SYSTEM:
+            system = system or row
+    return (
+        points or accounts.points_account(customer),
+        system or accounts.system_account(source, POINTS_UNIT),
+    )
+
+
+def credit(account: Account, points: int, posting: service.Posting, idem=None, source=None, source_account=None):
+    """``source`` (a system account code) pays the points; POINTS_ISSUED by default.
+    ``source_account``: that system account, when the caller has read it already."""
+    source = source_account or accounts.system_account(source or SystemAccountCode.POINTS_ISSUED, POINTS_UNIT)
     with transaction.atomic():
         with service.covered_by_savepoint():  # this block's savepoint covers the posting
             txn = service.transfer(source, account, points, posting, idem)
-        sync(account, savepoint=False)
+        if not _sync_plain_credit(account):
+            sync(account, savepoint=False)
     return txn
 
 

@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import List, Optional
 
-from django.db.models import Q, Sum
 from django.utils import timezone
 
 from ..ledger import queries as ledger_queries
@@ -60,37 +59,41 @@ def view(customer: Optional[Customer]) -> PointsView:
     )
 
 
-def _balance_query(customer, now):
-    """The points account with, in the same statement, whether the lots' projection is
-    behind the ledger and the pending and overdue lot sums (issue 16: one query)."""
-    from django.db.models import Exists, IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
+_BALANCE_SQL = None
 
+
+def _balance_sql():
     from ..models import PointsAccountState
 
-    last_seen = PointsAccountState.objects.filter(account_id=OuterRef(OuterRef("pk"))).values("last_entry_id")[:1]
-    behind = Entry.objects.filter(account_id=OuterRef("pk"), id__gt=Coalesce(Subquery(last_seen), 0))
-
-    def lot_sum(column, **where):
-        rows = (
-            PointsLot.objects.filter(account_id=OuterRef("pk"), **where)
-            .order_by()
-            .values("account_id")
-            .annotate(total=Sum(column))
-            .values("total")
-        )
-        return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
+    account, entry = Account._meta.db_table, Entry._meta.db_table
+    state, lot = PointsAccountState._meta.db_table, PointsLot._meta.db_table
     return (
-        Account.objects.filter(customer=customer, kind=AccountKind.POINTS)
-        .annotate(
-            lots_behind=Exists(behind),
-            pending_sum=lot_sum("points", status=LotStatus.PENDING),
-            overdue_sum=lot_sum("remaining", status=LotStatus.ACTIVE, expires_at__lte=now),
-        )
-        .order_by("pk")
-        .first()
+        "SELECT a.*, "
+        f"EXISTS (SELECT 1 FROM {entry} e WHERE e.account_id = a.id AND e.id > "
+        f"COALESCE((SELECT s.last_entry_id FROM {state} s WHERE s.account_id = a.id LIMIT 1), 0)"
+        ") AS lots_behind, "
+        f"COALESCE((SELECT SUM(l.points) FROM {lot} l "
+        "WHERE l.account_id = a.id AND l.status = %s), 0) AS pending_sum, "
+        f"COALESCE((SELECT SUM(l.remaining) FROM {lot} l "
+        "WHERE l.account_id = a.id AND l.status = %s AND l.expires_at <= %s), 0) AS overdue_sum "
+        f"FROM {account} a WHERE a.customer_id = %s AND a.kind = %s ORDER BY a.id LIMIT 1"
     )
+
+
+def _balance_query(customer, now):
+    """The points account with, in the same statement, whether the lots' projection is
+    behind the ledger and the pending and overdue lot sums (issue 16: one query). Plain
+    SQL: building this statement with the ORM's subqueries cost more than running it."""
+    global _BALANCE_SQL
+    if _BALANCE_SQL is None:
+        _BALANCE_SQL = _balance_sql()
+    customer_id = customer.pk if isinstance(customer, Customer) else customer
+    rows = Account.objects.raw(
+        _BALANCE_SQL, [LotStatus.PENDING, LotStatus.ACTIVE, now, customer_id, AccountKind.POINTS]
+    )
+    for account in rows:
+        return account
+    return None
 
 
 def balance(customer: Optional[Customer]) -> PointsView:

@@ -187,7 +187,7 @@ def _earn(who, amount, currency, receipt, note, actor, idem, program, result, re
         rules = programs.earn_rules(program)
     if points <= 0:
         return result
-    account = accounts.points_account(who.customer)
+    account, source = lots.credit_accounts(who.customer)
     txn = lots.credit(
         account,
         points,
@@ -212,6 +212,7 @@ def _earn(who, amount, currency, receipt, note, actor, idem, program, result, re
             },
         ),
         idem,
+        source_account=source,
     )
     _clear(txn, merchant, actor)
     if plan and not getattr(txn, "replayed", False):

@@ -107,7 +107,7 @@ def _card_by_chip(raw: str) -> Card:
     except codes.MalformedCode as exc:
         raise InvalidCardCode(str(exc), field="chipUid")
     # Straight to the unique index: a chip UID is never read as a code here.
-    card = Card.objects.select_related("customer__user").filter(chip_uid=uid).first()
+    card = card_lookup.find_by_chip(uid)
     if card is None:
         raise InvalidCardCode(_("No card has this chip."), field="chipUid")
     return card
