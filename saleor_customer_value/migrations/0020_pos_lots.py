@@ -96,7 +96,7 @@ BACKWARD = "DROP FUNCTION IF EXISTS cv_lots_credit_fast(integer);"
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("customer_value", "0018_system_code_choices"),
+        ("customer_value", "0019_checkout_state"),
     ]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]
