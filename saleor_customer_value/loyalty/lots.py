@@ -274,7 +274,7 @@ def _debit(state: PointsAccountState, txn, points: int):
 def _sync_plain_credit(account: Account) -> bool:
     """The projection of a plain credit (one new entry, no debt, no reversal, no
     pending lot, expiry from ``expiry_days``) in one statement: the SQL function of
-    migration 0019 writes the lot ``_credit`` would write. False when the case needs
+    migration 0020 writes the lot ``_credit`` would write. False when the case needs
     ``sync`` (the function then changed nothing but possibly created the state row)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT cv_lots_credit_fast(%s)", [account.pk])
