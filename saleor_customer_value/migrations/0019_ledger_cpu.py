@@ -21,8 +21,7 @@ what changes is how they are built:
    in one. The first event of a customer still inserts the row (``ON CONFLICT`` for
    two first events racing). Numbers, gaps (none) and lock order are unchanged: the
    counter is still taken at commit, after the accounts.
-
-3. **cv_post is planned once per connection.** See ``GENERIC_PLANS`` below.
+3. **cv_post is planned once per connection.** See ``CV_POST`` below.
 
 What was measured and left as it is (see the README): the deferred balance checks, the
 report rollup, the immutability triggers, the foreign keys (0.01-0.03 ms each) and the
@@ -246,18 +245,154 @@ def _backward_outbox_ledger():
     return credit_lines.OUTBOX_LEDGER
 
 
-# cv_post's account lock (``id = ANY (p_lock_ids)``) was re-planned on every call: the
-# generic plan's estimate for an array of unknown length costs more than the custom plan
-# for the one or two ids a posting locks, so PL/pgSQL never switched to it. Every plan of
-# cv_post is the same index access whatever the values (ids, arrays of a few elements),
-# so it is planned once per connection.
-_CV_POST = (
-    "cv_post(timestamptz, text, text, integer, integer, text, text, text, integer, "
-    "integer, integer, uuid, bigint, bigint, text, boolean, jsonb, integer[], text[], "
-    "numeric[], integer[], integer[], numeric[], text, text, text, text)"
-)
-GENERIC_PLANS = f"ALTER FUNCTION {_CV_POST} SET plan_cache_mode = force_generic_plan;"
-GENERIC_PLANS_BACKWARD = f"ALTER FUNCTION {_CV_POST} RESET plan_cache_mode;"
+# cv_post of 0004, planned once per connection (``plan_cache_mode``): its account lock
+# (``id = ANY (p_lock_ids)``) was re-planned on every call, because the generic plan's
+# estimate for an array of unknown length costs more than the custom plan for the one or
+# two ids a posting locks, so PL/pgSQL never switched to it. Every statement of cv_post
+# (and of the row triggers it fires) is an access by key; the release of expired holds
+# is now one statement per locked account so that its generic plan uses the pending
+# holds' (account, expiry) index too. Otherwise unchanged: same arguments, locks, checks,
+# rows and result.
+CV_POST = r"""
+CREATE OR REPLACE FUNCTION cv_post(
+    p_now timestamptz,
+    p_reason text,
+    p_actor_type text,
+    p_actor_user_id integer,
+    p_actor_app_id integer,
+    p_actor_label text,
+    p_note text,
+    p_customer_note text,
+    p_customer_id integer,
+    p_order_id integer,
+    p_payment_id integer,
+    p_checkout_token uuid,
+    p_card_id bigint,
+    p_merchant_id bigint,
+    p_external_reference text,
+    p_is_clawback boolean,
+    p_metadata jsonb,
+    p_entry_accounts integer[],
+    p_entry_units text[],
+    p_entry_amounts numeric[],
+    p_lock_ids integer[],
+    p_check_ids integer[],
+    p_check_amounts numeric[],
+    p_idem_scope text,
+    p_idem_key text,
+    p_idem_operation text,
+    p_idem_hash text
+) RETURNS bigint
+LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan
+AS $$
+DECLARE
+    v_txn_id bigint;
+    v_claimed bigint;
+    v_ids integer[];
+    v_posted numeric[];
+    v_held numeric[];
+    v_any_held boolean;
+    v_expired integer;
+    v_released integer;
+    v_id integer;
+    i integer;
+    j integer;
+BEGIN
+    v_txn_id := nextval('customer_value_ledgertransaction_id_seq'::regclass);
+
+    -- 1. Claim the idempotency key; a concurrent duplicate waits here until we commit.
+    IF p_idem_key IS NOT NULL THEN
+        INSERT INTO customer_value_idempotencyrecord
+            (scope, key, operation, request_hash, created_at, transaction_id)
+        VALUES (p_idem_scope, p_idem_key, p_idem_operation, p_idem_hash, p_now, v_txn_id)
+        ON CONFLICT (scope, key) DO NOTHING
+        RETURNING id INTO v_claimed;
+        IF v_claimed IS NULL THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+
+    -- 2. Lock the customer accounts in id order (no deadlocks).
+    IF cardinality(p_lock_ids) > 0 THEN
+        SELECT array_agg(id ORDER BY id), array_agg(posted ORDER BY id),
+               array_agg(held ORDER BY id), bool_or(held <> 0)
+          INTO v_ids, v_posted, v_held, v_any_held
+          FROM (SELECT id, posted, held FROM customer_value_account
+                 WHERE id = ANY (p_lock_ids) ORDER BY id FOR UPDATE) AS locked;
+
+        -- 3. Release expired holds under the same lock (held is kept by trigger:
+        -- zero means there is no pending hold).
+        IF v_any_held THEN
+            -- One account per statement: ``account_id = $1`` is planned on the pending
+            -- holds' (account, expiry) index with or without statistics; with an
+            -- ``= ANY`` array the generic plan may scan every expired pending hold.
+            v_expired := 0;
+            FOREACH v_id IN ARRAY v_ids LOOP
+                UPDATE customer_value_hold
+                   SET status = 'expired', resolved_at = p_now
+                 WHERE account_id = v_id AND status = 'pending'
+                   AND expires_at <= p_now;
+                GET DIAGNOSTICS v_released = ROW_COUNT;
+                v_expired := v_expired + v_released;
+            END LOOP;
+            IF v_expired > 0 THEN
+                SELECT array_agg(id ORDER BY id), array_agg(posted ORDER BY id),
+                       array_agg(held ORDER BY id)
+                  INTO v_ids, v_posted, v_held
+                  FROM customer_value_account WHERE id = ANY (v_ids);
+            END IF;
+        END IF;
+
+        -- 4. Funds checks, in the caller's order, against the locked rows.
+        FOR i IN 1 .. coalesce(cardinality(p_check_ids), 0) LOOP
+            j := array_position(v_ids, p_check_ids[i]);
+            -- posted < 0 only happens to points (after a clawback): NegativeBalance.
+            IF j IS NOT NULL AND (v_posted[j] < 0
+                                  OR p_check_amounts[i] > v_posted[j] - v_held[j]) THEN
+                RAISE EXCEPTION 'insufficient funds on ledger account %', p_check_ids[i]
+                    USING ERRCODE = 'CV001',
+                          DETAIL = p_check_ids[i] || ' ' || v_posted[j] || ' ' || v_held[j];
+            END IF;
+        END LOOP;
+    END IF;
+
+    -- 5. The transaction and its entries; the 0002 triggers do the rest.
+    INSERT INTO customer_value_ledgertransaction
+        (id, reason, created_at, actor_type, actor_user_id, actor_app_id, actor_label,
+         note, customer_note, customer_id, order_id, payment_id, checkout_token,
+         card_id, merchant_id, external_reference, reversal_of_id, hold_id,
+         is_clawback, metadata)
+    VALUES
+        (v_txn_id, p_reason, p_now, p_actor_type, p_actor_user_id, p_actor_app_id,
+         p_actor_label, p_note, p_customer_note, p_customer_id, p_order_id, p_payment_id,
+         p_checkout_token, p_card_id, p_merchant_id, p_external_reference, NULL, NULL,
+         p_is_clawback, p_metadata);
+    -- While these entries go in, their per-entry balance check is not queued: the
+    -- transaction row above queued the same check, which runs at commit after them.
+    PERFORM set_config('cv.posting_transaction', v_txn_id::text, true);
+    INSERT INTO customer_value_entry (transaction_id, account_id, unit, amount, direction)
+    SELECT v_txn_id, e.account_id, e.unit, abs(e.amount), sign(e.amount)::smallint
+      FROM unnest(p_entry_accounts, p_entry_units, p_entry_amounts)
+           WITH ORDINALITY AS e(account_id, unit, amount, n)
+     ORDER BY e.n;
+    PERFORM set_config('cv.posting_transaction', '', true);
+    RETURN v_txn_id;
+END $$;
+"""
+
+
+def _backward_cv_post():
+    # 0004's function, as it was before this migration (CREATE OR REPLACE drops the SET).
+    import importlib
+
+    fast_post = importlib.import_module(
+        "saleor_customer_value.migrations.0004_ledger_fast_post"
+    )
+    text = fast_post.FORWARD
+    return text[: text.index("END $$;") + len("END $$;")].replace(
+        "CREATE FUNCTION cv_post(", "CREATE OR REPLACE FUNCTION cv_post(", 1
+    )
 
 
 class Migration(migrations.Migration):
@@ -266,5 +401,5 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(SEQUENCE, SEQUENCE_BACKWARD),
         migrations.RunSQL(OUTBOX_LEDGER, _backward_outbox_ledger()),
-        migrations.RunSQL(GENERIC_PLANS, GENERIC_PLANS_BACKWARD),
+        migrations.RunSQL(CV_POST, _backward_cv_post()),
     ]
