@@ -37,7 +37,7 @@ LOOKUP_STATEMENTS = 3
 # permissions, card with customer, program, the merchant the till books for (issue
 # 12), the customer's held badges for the earn multiplier, the points account and the
 # system account (one statement), the posting (cv_post), the lot projection
-# (cv_lots_credit_fast, migration 0019), the active ranged badges and any retired badge
+# (cv_lots_credit_fast, migration 0020), the active ranged badges and any retired badge
 # still held (one query), and the answer's balance (one query). The points credit has
 # one savepoint pair (lots.credit's) around the posting and the lots.
 SALE_STATEMENTS = 14

@@ -1,7 +1,7 @@
 """The cheaper paths of a till's request (issue 16) give exactly what the general ones
 give: the App and its permissions read in one statement, the JWT user settled once per
 request (failures still answered by Saleor's own middleware), and a plain credit's lot
-written by the SQL function of migration 0019."""
+written by the SQL function of migration 0020."""
 from datetime import timedelta
 from decimal import Decimal
 

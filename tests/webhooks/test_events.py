@@ -44,6 +44,58 @@ def test_posting_writes_transaction_and_balance_events(customer_user):
     assert "note" not in txn
 
 
+def test_mixed_posting_events_are_exact(customer_user):
+    """Every field of every event of a posting with wallet, points and system legs, in
+    entry order (migration 0021 builds them in one statement; 0010/0014 in a loop)."""
+    from datetime import datetime
+    from decimal import Decimal
+
+    wallet = fund_wallet(customer_user, "20.00")
+    customer = wallet.customer
+    points = accounts.points_account(customer)
+    funding = accounts.system_account(SystemAccountCode.FUNDING, "EUR")
+    issued = accounts.system_account(SystemAccountCode.POINTS_ISSUED, "PTS")
+    txn = service.post(
+        [
+            service.Leg(funding, Decimal("-7.5")),
+            service.Leg(wallet, Decimal("7.5")),
+            service.Leg(issued, Decimal("-40")),
+            service.Leg(points, Decimal("40")),
+        ],
+        service.Posting(
+            reason=Reason.GOODWILL, actor=Actor.system("tests"), customer_note="thanks",
+            refs=service.References(external_reference="ext-1"),
+        ),
+    )
+
+    assert outbox(customer)[2:] == [
+        (events.WALLET_BALANCE_CHANGED, 3),
+        (events.POINTS_BALANCE_CHANGED, 4),
+        (events.TRANSACTION_POSTED, 5),
+    ]
+    rows = {e.sequence: e.payload for e in OutboxEvent.objects.filter(customer_id=customer.pk)}
+    txn_id = global_id("LedgerTransaction", txn.pk)
+    change = {"transactionId": txn_id, "reason": "goodwill", "reversalOf": None,
+              "externalReference": "ext-1"}
+    assert rows[3] == {**change, "change": "7.50", "currency": "EUR",
+                       "balance": {"posted": "27.50", "held": "0.00", "available": "27.50"}}
+    assert rows[4] == {**change, "change": "40", "pending": 0, "expiring": [],
+                       "balance": {"posted": "40", "held": "0", "available": "40"}}
+    posted = rows[5]
+    assert datetime.fromisoformat(posted.pop("createdAt")) == txn.created_at
+    assert posted == {
+        "id": txn_id, "reason": "goodwill", "customerNote": "thanks", "orderId": None,
+        "cardId": None, "externalReference": "ext-1", "reversalOf": None, "holdId": None,
+        "isClawback": False,
+        "entries": [
+            {"account": "system:funding", "customerId": None, "unit": "EUR", "amount": "-7.50"},
+            {"account": "wallet", "customerId": customer.pk, "unit": "EUR", "amount": "7.50"},
+            {"account": "system:points_issued", "customerId": None, "unit": "PTS", "amount": "-40"},
+            {"account": "points", "customerId": customer.pk, "unit": "PTS", "amount": "40"},
+        ],
+    }
+
+
 def test_reversal_writes_reversed_event(customer_user):
     fund_wallet(customer_user, "5.00")
     from saleor_customer_value.models import LedgerTransaction
