@@ -292,6 +292,7 @@ def main(argv=None):
                       ENABLE_ACCOUNT_CONFIRMATION_BY_EMAIL="False")
     pos_bench.django_setup()
     tokens, user = prepare(run_id)
+    lb.analyze_statistics()
     results = {}
     for name, token in tokens.items():
         lb.status(f"{name}: {args.rounds} rounds")

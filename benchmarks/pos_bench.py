@@ -716,6 +716,7 @@ def main(argv=None):
 
     say(f"creating an App with USE_POS, the loyalty program and {args.customers} customers with a card")
     token, card_codes = prepare_data(run_id, args.customers)
+    lb.analyze_statistics()
     connections.close_all()
 
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
