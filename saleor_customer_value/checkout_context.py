@@ -130,43 +130,25 @@ def _state_models():
     return (Hold, Account, CheckoutPointsReservation, LoyaltyProgram, ProductType)
 
 
-_LAYOUTS: Dict[tuple, tuple] = {}
-
-
-def _layout(model, row, connection):
-    """(attnames, positions in the row, converters by position) for ``model`` and the
-    row type psycopg2 built, computed once per process and row type."""
-    key = (model, type(row))
-    if key not in _LAYOUTS:
-        fields = model._meta.concrete_fields
-        positions = [row._fields.index(field.column) for field in fields]
-        converters = [
-            (index, field, field.get_db_converters(connection))
-            for index, field in enumerate(fields)
-            if field.get_db_converters(connection)
-        ]
-        _LAYOUTS[key] = ([f.attname for f in fields], positions, converters)
-    return _LAYOUTS[key]
+_POSITIONS: Dict[tuple, List[int]] = {}
 
 
 def _instance(model, row, connection):
-    """The model instance of a composite read by psycopg2 (None where it is NULL),
-    converted as the ORM converts query results (``from_db_value``: e.g. a product
-    type's weight); fields are matched by column name."""
+    """The model instance of a composite read by psycopg2 (None where it is NULL); its
+    attributes are matched to the model's fields by column name."""
+    from . import db_rows
+
     if row is None:
         return None
-    attnames, positions, converters = _layout(model, row, connection)
-    values = [row[position] for position in positions]
-    for index, field, functions in converters:
-        for function in functions:
-            values[index] = function(values[index], field, connection)
-    return model.from_db(connection.alias, attnames, values)
+    key = (model, type(row))
+    if key not in _POSITIONS:
+        _POSITIONS[key] = [row._fields.index(field.column) for field in model._meta.concrete_fields]
+    return db_rows.instance(model, [row[position] for position in _POSITIONS[key]], connection)
 
 
 class CheckoutContext:
     def __init__(self, checkout, manager=None):
         self.checkout = checkout
-        self._product_types: Dict[int, object] = {}
         self.generation = _generation
         self._manager = manager
         self._memo: Dict[Hashable, Any] = {}
@@ -234,7 +216,7 @@ class CheckoutContext:
                 Hold.points_reservation.related.set_cached_value(hold, reservation)
                 holds.append(hold)
         self.__dict__["holds"] = holds
-        self._product_types = product_types
+        self.__dict__["product_types"] = product_types
         if program is not None:
             self.__dict__["program"] = program
         found = next((row[1] for row in rows if row[0] == "h"), None)
@@ -291,30 +273,23 @@ class CheckoutContext:
 
         return programs.get_program_with_lists()
 
+    @cached_property
+    def product_types(self) -> Dict[int, object]:
+        """The product types of the checkout's lines (id -> ProductType), read with the
+        reservations when a discount can apply; empty otherwise (the basket then reads
+        them itself)."""
+        self._load_holds_and_discounts()
+        return self.__dict__["product_types"]
+
     def basket(self, lines, discounts, program=None):
         from .loyalty.eligibility import basket
 
         program = program or self.program
-        self._attach_product_types(lines)
         key = ("basket", program.pk, _cart_state(self.checkout, lines, discounts))
         return self.cached(
-            key, lambda: basket(self.checkout, lines, discounts, self.manager, program)
+            key,
+            lambda: basket(self.checkout, lines, discounts, self.manager, program, self.product_types),
         )
-
-    def _attach_product_types(self, lines):
-        """Give the lines' products the product types read with the reservations, so
-        the basket does not read them again."""
-        from saleor.product.models import Product
-
-        self.holds  # noqa: B018 (loads the state, product types included)
-        field = Product.product_type.field
-        for line in lines:
-            product = line.variant.product if line.variant_id is not None else None
-            if product is None or field.is_cached(product):
-                continue
-            product_type = self._product_types.get(product.product_type_id)
-            if product_type is not None:
-                field.set_cached_value(product, product_type)
 
     # --- anything else -----------------------------------------------------------------
 

@@ -23,8 +23,6 @@ from .reports.downloads import report_download
 
 
 class CustomerValueGraphQLView(GraphQLView):
-    _saleor_middleware = None
-
     def dispatch(self, request, *args, **kwargs):
         # Saleor 2.10 has no LocaleMiddleware: answer in the request's language, else
         # the customer's stored one, else the shop's (notifications/language.py).
@@ -40,10 +38,10 @@ class CustomerValueGraphQLView(GraphQLView):
         loaders.install(request)
         # The JWT user and the App once per request instead of per field (issue 16);
         # Saleor's configured middleware when that cannot be done (see request_auth).
-        if self._saleor_middleware is None:
-            self._saleor_middleware = self.middleware
+        # Django builds a view instance per request, so this changes only this one.
         slim = request_auth.slim_middleware(request)
-        self.middleware = slim if slim is not None else self._saleor_middleware
+        if slim is not None:
+            self.middleware = slim
         return super().execute_graphql_request(request, data)
 
 

@@ -19,6 +19,7 @@ moving up replaces the current tier, moving down waits for its grace period. Bad
 granted by hand are never lost automatically; revoked ones are never unlocked
 automatically again (until granted). Every change is a ``BadgeEvent`` with its cause.
 """
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Dict, Optional
@@ -61,19 +62,14 @@ class Context:
         return self.transaction_id
 
 
-_POSTING_BADGES_SQL = None
-
-
+@lru_cache(maxsize=None)
 def _posting_badges_sql() -> str:
-    global _POSTING_BADGES_SQL
-    if _POSTING_BADGES_SQL is None:
-        badge, held = Badge._meta.db_table, CustomerBadge._meta.db_table
-        _POSTING_BADGES_SQL = (
-            f"SELECT b.* FROM {badge} b WHERE (b.is_active AND b.min_points IS NOT NULL) "
-            f"OR (NOT b.is_active AND b.id IN (SELECT cb.badge_id FROM {held} cb "
-            "WHERE cb.status IN (%s, %s))) ORDER BY b.sort_order, b.min_points, b.id"
-        )
-    return _POSTING_BADGES_SQL
+    badge, held = Badge._meta.db_table, CustomerBadge._meta.db_table
+    return (
+        f"SELECT b.* FROM {badge} b WHERE (b.is_active AND b.min_points IS NOT NULL) "
+        f"OR (NOT b.is_active AND b.id IN (SELECT cb.badge_id FROM {held} cb "
+        "WHERE cb.status IN (%s, %s))) ORDER BY b.sort_order, b.min_points, b.id"
+    )
 
 
 def points_changed(account: Account, last_entry_id: int):

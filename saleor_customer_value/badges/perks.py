@@ -6,6 +6,7 @@ records the loss later; perks stop at the exact instant). Several badges combine
 taking the best of each perk: the highest multiplier, per top-up amount the highest
 bonus percent (the plugin's tiers included), the largest discount.
 """
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 from typing import List, Optional
 
@@ -29,6 +30,7 @@ def held_filter(now=None) -> Q:
     return Q(status=CustomerBadgeStatus.ACTIVE) | Q(status=CustomerBadgeStatus.GRACE, grace_until__gt=now)
 
 
+@lru_cache(maxsize=None)
 def _held_sql() -> str:
     badge, held = Badge._meta.db_table, CustomerBadge._meta.db_table
     # held_filter in SQL, Badge's default ordering (sort_order, min_points, pk).
@@ -40,19 +42,13 @@ def _held_sql() -> str:
     )
 
 
-_HELD_SQL = None
-
-
 def held_badges(customer_id, now=None) -> List[Badge]:
     """The active badges the customer holds (``held_filter``). Plain SQL: it runs on
     every points earning, and building the ORM's subquery cost more than running it."""
-    global _HELD_SQL
     if customer_id is None:
         return []
-    if _HELD_SQL is None:
-        _HELD_SQL = _held_sql()
     params = [customer_id, CustomerBadgeStatus.ACTIVE, CustomerBadgeStatus.GRACE, now or timezone.now()]
-    return list(Badge.objects.raw(_HELD_SQL, params))
+    return list(Badge.objects.raw(_held_sql(), params))
 
 
 def _customer_id_of_user(user_id) -> Optional[int]:

@@ -3,16 +3,15 @@
 For the POS API (issue 6, second half): a QR payload (``CV1:<code>``), a printed or typed
 code, or a chip UID as NFC readers print it.
 """
+from functools import lru_cache
 from typing import Optional
 
 from django.db import connection
 from django.utils import timezone
 
+from .. import db_rows
 from ..models import Card, CardState, Customer
 from . import codes
-
-
-_FIND_SQL = {}
 
 
 def _models():
@@ -21,6 +20,7 @@ def _models():
     return (Card, Customer, User)
 
 
+@lru_cache(maxsize=None)
 def _find_sql(column: str) -> str:
     # Card.objects.select_related("customer__user").filter(<column>=...).first(), written
     # out: a till sends this on every request and building it with the ORM cost more
@@ -39,20 +39,16 @@ def _find_sql(column: str) -> str:
 
 
 def _by(column: str, value) -> Optional[Card]:
-    if column not in _FIND_SQL:
-        _FIND_SQL[column] = _find_sql(column)
     with connection.cursor() as cursor:
-        cursor.execute(_FIND_SQL[column], [value])
+        cursor.execute(_find_sql(column), [value])
         row = cursor.fetchone()
     if row is None:
         return None
     instances, start = [], 0
     for model in _models():
-        names = [f.attname for f in model._meta.concrete_fields]
-        values = row[start:start + len(names)]
-        start += len(names)
-        present = values[names.index(model._meta.pk.attname)] is not None  # LEFT JOIN
-        instances.append(model.from_db(connection.alias, names, values) if present else None)
+        end = start + len(model._meta.concrete_fields)
+        instances.append(db_rows.instance(model, row[start:end], connection))  # None: LEFT JOIN
+        start = end
     card, customer, user = instances
     # As select_related leaves them: the relations read, None when absent.
     Card.customer.field.set_cached_value(card, customer)

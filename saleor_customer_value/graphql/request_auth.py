@@ -20,6 +20,7 @@ Behaviour is Saleor's:
 * Tracing: ``OpentracingGrapheneMiddleware`` still runs for every field (it only opens
   spans for fields with their own resolver).
 """
+from functools import lru_cache
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import AnonymousUser
@@ -45,6 +46,7 @@ SALEOR_MIDDLEWARE = [
 SLIM_MIDDLEWARE = MiddlewareManager(OpentracingGrapheneMiddleware, wrap_in_promise=False)
 
 
+@lru_cache(maxsize=None)
 def _app_query():
     app = App._meta.db_table
     token = App.tokens.rel.related_model._meta.db_table
@@ -63,16 +65,10 @@ def _app_query():
     )
 
 
-_APP_QUERY = None
-
-
 def app_for_token(auth_token):
     """The active App of ``auth_token`` with its permissions loaded, or None."""
-    global _APP_QUERY
-    if _APP_QUERY is None:
-        _APP_QUERY = _app_query()
     with connection.cursor() as cursor:
-        cursor.execute(_APP_QUERY, [auth_token])
+        cursor.execute(_app_query(), [auth_token])
         row = cursor.fetchone()
     if row is None:
         return None

@@ -139,8 +139,9 @@ def _voucher_covers(voucher, product) -> bool:
     )
 
 
-def _load_product_types(lines):
-    """The lines' product types in one query (``line_kind`` reads them), not one each."""
+def _load_product_types(lines, known=None):
+    """The lines' product types in one query (``line_kind`` reads them), not one each;
+    none for those in ``known`` (id -> product type, e.g. read by ``checkout_context``)."""
     from saleor.product.models import Product, ProductType
 
     descriptor = Product.product_type
@@ -149,14 +150,14 @@ def _load_product_types(lines):
         for line in lines
         if line.variant is not None and not descriptor.is_cached(line.variant.product)
     ]
-    if not products:
-        return
-    types = ProductType.objects.in_bulk({product.product_type_id for product in products})
+    known = known or {}
+    missing = {p.product_type_id for p in products if p.product_type_id not in known}
+    types = {**known, **ProductType.objects.in_bulk(missing)} if missing else known
     for product in products:
         descriptor.field.set_cached_value(product, types.get(product.product_type_id))
 
 
-def basket(checkout, lines, discounts, manager, program: LoyaltyProgram) -> Basket:
+def basket(checkout, lines, discounts, manager, program: LoyaltyProgram, product_types=None) -> Basket:
     from ..wallet.paid_values import line_kind
 
     currency = checkout.currency
@@ -167,7 +168,7 @@ def basket(checkout, lines, discounts, manager, program: LoyaltyProgram) -> Bask
     exclude_products = programs.redeem_ids(program, "redeem_exclude_products")
     exclude_categories = programs.redeem_ids(program, "redeem_exclude_categories")
     lines = list(lines)
-    _load_product_types(lines)
+    _load_product_types(lines, product_types)
 
     from django_countries.fields import Country
 

@@ -22,6 +22,7 @@ Pending points (a returns window) are lots with status ``pending``: a promise ke
 of the ledger until ``release_due`` books them, so they can neither be spent nor need
 a clawback if the order is returned in time.
 """
+from functools import lru_cache
 import logging
 from datetime import datetime, timedelta
 from typing import Dict, Iterable, List, Optional
@@ -285,7 +286,12 @@ def _sync_plain_credit(account: Account) -> bool:
     return True
 
 
-_CREDIT_ACCOUNTS_SQL = None
+@lru_cache(maxsize=None)
+def _credit_accounts_sql() -> str:
+    return (
+        f"SELECT * FROM {Account._meta.db_table} WHERE unit = %s AND ("
+        "(customer_id = %s AND kind = %s) OR (kind = %s AND system_code = %s)) ORDER BY id"
+    )
 
 
 def credit_accounts(customer, source=SystemAccountCode.POINTS_ISSUED):
@@ -293,15 +299,9 @@ def credit_accounts(customer, source=SystemAccountCode.POINTS_ISSUED):
     as ``accounts.points_account`` and ``accounts.system_account`` find them, in one
     statement (a till's sale reads both every time); either is created by those
     functions when it does not exist yet."""
-    global _CREDIT_ACCOUNTS_SQL
-    if _CREDIT_ACCOUNTS_SQL is None:
-        _CREDIT_ACCOUNTS_SQL = (
-            f"SELECT * FROM {Account._meta.db_table} WHERE unit = %s AND ("
-            "(customer_id = %s AND kind = %s) OR (kind = %s AND system_code = %s)) ORDER BY id"
-        )
     points = system = None
     params = [POINTS_UNIT, customer.pk, AccountKind.POINTS, AccountKind.SYSTEM, source]
-    for row in Account.objects.raw(_CREDIT_ACCOUNTS_SQL, params):
+    for row in Account.objects.raw(_credit_accounts_sql(), params):
         if row.kind == AccountKind.POINTS and row.customer_id == customer.pk:
             points = points or row
         elif row.kind == AccountKind.SYSTEM:

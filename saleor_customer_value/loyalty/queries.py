@@ -1,5 +1,6 @@
 """Read side of points: a customer's balance (available, reserved, pending, expiring
 soon), history (reversed movements stay, linked to their reversals), and lots with their expiry."""
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import List, Optional
@@ -59,9 +60,7 @@ def view(customer: Optional[Customer]) -> PointsView:
     )
 
 
-_BALANCE_SQL = None
-
-
+@lru_cache(maxsize=None)
 def _balance_sql():
     from ..models import PointsAccountState
 
@@ -84,12 +83,9 @@ def _balance_query(customer, now):
     """The points account with, in the same statement, whether the lots' projection is
     behind the ledger and the pending and overdue lot sums (issue 16: one query). Plain
     SQL: building this statement with the ORM's subqueries cost more than running it."""
-    global _BALANCE_SQL
-    if _BALANCE_SQL is None:
-        _BALANCE_SQL = _balance_sql()
     customer_id = customer.pk if isinstance(customer, Customer) else customer
     rows = Account.objects.raw(
-        _BALANCE_SQL, [LotStatus.PENDING, LotStatus.ACTIVE, now, customer_id, AccountKind.POINTS]
+        _balance_sql(), [LotStatus.PENDING, LotStatus.ACTIVE, now, customer_id, AccountKind.POINTS]
     )
     for account in rows:
         return account
